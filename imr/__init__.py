@@ -1,0 +1,1 @@
+"""The `imr` command: a thin CLI over the ingest library."""

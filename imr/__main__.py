@@ -1,0 +1,5 @@
+"""`python -m imr` is the `imr` command."""
+
+from imr.cli import main
+
+main()

@@ -1,0 +1,54 @@
+"""Dates as letters write them (8-13-13, 10/13/2016, 10/14/ 2016, October 13, 2016) to ISO."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+# Numeric dates may carry a stray space after a separator where a line wrapped ("10/14/ 2016").
+NUMERIC_DATE = r"\b\d{1,2}\s?[-/]\s?\d{1,2}\s?[-/]\s?(?:\d{4}|\d{2})\b"
+WORDED_DATE = rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+DATE = rf"(?:{NUMERIC_DATE}|{WORDED_DATE})"
+DATE_RE = re.compile(DATE, re.IGNORECASE)
+
+_NUMERIC_PARTS = re.compile(r"(\d{1,2})\s?[-/]\s?(\d{1,2})\s?[-/]\s?(\d{4}|\d{2})")
+_WORDED_PARTS = re.compile(rf"({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.IGNORECASE)
+
+# Two-digit years: injuries reach back decades, letters never reach the future.
+_PIVOT = 40
+
+
+def to_iso(text: str) -> str | None:
+    """The ISO form of the first date in `text`, or None when there is no valid date."""
+    match = DATE_RE.search(text)
+    if not match:
+        return None
+    found = match.group(0)
+    numeric = _NUMERIC_PARTS.fullmatch(found)
+    if numeric:
+        month, day, year = (int(part) for part in numeric.groups())
+        if year < 100:
+            year += 2000 if year < _PIVOT else 1900
+    else:
+        worded = _WORDED_PARTS.fullmatch(found)
+        if worded is None:
+            return None
+        month, day, year = _MONTHS[worded.group(1).lower()], int(worded.group(2)), int(worded.group(3))
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None

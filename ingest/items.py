@@ -1,0 +1,158 @@
+"""The disputed items of a letter: "<treatment>: Upheld|Overturned", then the guideline
+paragraphs and the decision rationale, item after item.
+
+Works on lines, because the only reliable edge between one item's rationale and the next item's
+name is a line start: the name begins after the last line that closes a sentence (or after a
+blank line, which pdftotext prints and pypdfium2 does not).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypedDict
+
+from ingest.citations import Citation, parse_citations
+from ingest.errors import ParseError
+from ingest.text import collapse
+
+
+class Item(TypedDict):
+    ordinal: int
+    treatment: str
+    original_request: str | None
+    decision: str
+    claims_administrator_citations: list[Citation]
+    reviewer_citations: list[Citation]
+    rationale: str
+
+
+_CA = "Claims Administrator guideline:"
+_REVIEWER = "MAXIMUS guideline:"
+_RATIONALE = "Decision rationale:"
+_MARKERS = (_CA, _REVIEWER, _RATIONALE)
+_MARKER_SPLIT = re.compile(r"(?<=\S)\s*(?=Claims Administrator guideline:|MAXIMUS guideline:|Decision rationale:)")
+_INTRO = re.compile(r"set forth below:\s*", re.IGNORECASE)
+_DECISION = re.compile(r"^(?P<head>.*?)\s*\b(?P<decision>Upheld|Overturned)\.?$", re.IGNORECASE)
+# A line that closes a sentence: the previous rationale ends there. Not ':', which item names
+# wrap on ("..., DOS:" / "11/11/2016: Upheld").
+_CLOSES = re.compile(r"[.!?][\"'\u201d)\]]*$")
+# pypdfium2 or a careless join can glue the next item's name to the last sentence: "necessary.Norco".
+_GLUED = re.compile(r"(?<=[a-z]{2}[.])(?=[A-Z][a-z])")
+_FIELDS = re.compile(
+    rf"^(?:{re.escape(_CA)}(?P<ca>.*?))?(?:{re.escape(_REVIEWER)}(?P<reviewer>.*?))?"
+    rf"(?:{re.escape(_RATIONALE)}(?P<rationale>.*))?$",
+    re.DOTALL,
+)
+_MODIFIED = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<rest>.*)$", re.IGNORECASE)
+_REMAINING = re.compile(
+    r"(?:remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+)?original\s+request,\s*(?P<treatment>.+?)(?:,?\s+is)?$",
+    re.IGNORECASE,
+)
+_ORIGINAL_MENTION = re.compile(r"original\s+request", re.IGNORECASE)
+_WAS_ORIGINAL = re.compile(r"was\s+the\s+original\s+request", re.IGNORECASE)
+
+
+def parse_items(section: list[str]) -> list[Item]:
+    """Items of the decisions section, given as normalised lines (heading excluded)."""
+    lines = _split_markers(section)
+    decisions = [i for i in range(len(lines)) if _is_decision(lines, i)]
+    if not decisions:
+        raise ParseError("no_items", "no disputed items found (no '<item>: Upheld|Overturned' line)")
+    starts = []
+    floor = 0
+    for index in decisions:
+        starts.append(_header_start(lines, index, floor))
+        floor = index + 1
+    items = []
+    bounds = starts[1:] + [len(lines)]
+    for ordinal, (start, index, end) in enumerate(zip(starts, decisions, bounds), start=1):
+        items.append(_item(ordinal, lines[start:index + 1], lines[index + 1:end]))
+    return items
+
+
+def _split_markers(section: list[str]) -> list[str]:
+    """One field marker per line start; the intro sentence and a glued item name on lines of their own."""
+    lines: list[str] = []
+    for line in section:
+        line = _INTRO.sub(lambda m: m.group(0).rstrip() + "\n", line, count=1)
+        for part in line.split("\n"):
+            for piece in _MARKER_SPLIT.split(part):
+                lines.extend(_unglue(piece.strip()))
+    return lines
+
+
+def _unglue(line: str) -> list[str]:
+    """Split "...not medically necessary.Norco 10/325mg #60: Upheld" before the item name."""
+    if not _DECISION.match(line):
+        return [line]
+    glued = list(_GLUED.finditer(line))
+    if not glued:
+        return [line]
+    cut = glued[-1].start()
+    return [line[:cut], line[cut:]]
+
+
+def _is_decision(lines: list[str], index: int) -> bool:
+    match = _DECISION.match(lines[index])
+    if match is None:
+        return False
+    head = match.group("head")
+    if head:
+        if not head.endswith(":"):
+            return False
+    elif index == 0 or not lines[index - 1].endswith(":"):
+        return False
+    following = next((line for line in lines[index + 1:] if line), "")
+    return following.startswith(_MARKERS)
+
+
+def _header_start(lines: list[str], index: int, floor: int) -> int:
+    """First line of the item name that ends on line `index`."""
+    # A bare "Upheld" line: the name ends on the line above, the one ending in ':'.
+    start = index - 1 if _DECISION.match(lines[index]).group("head") == "" else index
+    while start > floor:
+        above = lines[start - 1]
+        if not above or above.startswith(_MARKERS) or _INTRO.search(above):
+            break
+        if _CLOSES.search(above) and not _needs_more(lines[start:index + 1]):
+            break
+        start -= 1
+    return start
+
+
+def _needs_more(header_lines: list[str]) -> bool:
+    """A modified-UR name is incomplete until it reaches "X was the original request."."""
+    text = " ".join(header_lines)
+    return bool(_ORIGINAL_MENTION.search(text)) and not _WAS_ORIGINAL.search(text)
+
+
+def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
+    header = collapse(" ".join(header_lines))
+    match = _DECISION.match(header)
+    assert match is not None  # header_lines end with the decision line
+    name = match.group("head").rstrip().removesuffix(":").rstrip()
+    treatment, original = _treatment(name)
+    fields = _FIELDS.match(collapse(" ".join(body_lines)))
+    assert fields is not None  # every group is optional
+    if fields.group("rationale") is None:
+        raise ParseError("truncated", f"item {ordinal} ({treatment!r}) has no decision rationale: the letter looks truncated")
+    return Item(
+        ordinal=ordinal,
+        treatment=treatment,
+        original_request=original,
+        decision=match.group("decision").lower(),
+        claims_administrator_citations=parse_citations(fields.group("ca") or ""),
+        reviewer_citations=parse_citations(fields.group("reviewer") or ""),
+        rationale=collapse(fields.group("rationale")),
+    )
+
+
+def _treatment(name: str) -> tuple[str, str | None]:
+    """(treatment IMR decided, original request) from an item name."""
+    modified = _MODIFIED.match(name)
+    if modified is None:
+        return name, None
+    original = modified.group("original").strip()
+    remaining = _REMAINING.search(modified.group("rest"))
+    treatment = remaining.group("treatment").strip() if remaining else original
+    return treatment, original

@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled seed letter and, when IMR_CORPUS is set, the real letters."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.extract import read_document
+from ingest.letters import record_of
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return resources.files("imr.data").joinpath("seed-letter.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The real letters; CI sets IMR_CORPUS, so there a missing corpus fails instead of skipping."""
+    value = os.environ.get("IMR_CORPUS")
+    if not value:
+        if os.environ.get("CI"):
+            pytest.fail("IMR_CORPUS is not set in CI: the real-letter tests must run there")
+        pytest.skip("IMR_CORPUS not set: real-letter tests need ../shared/corpus/dwc-imr-letters/pdf")
+    path = Path(value)
+    if not any(path.glob("*.pdf")):
+        pytest.fail(f"IMR_CORPUS={path} holds no PDF letters")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_pdfs(corpus_dir: Path) -> list[Path]:
+    return sorted(corpus_dir.glob("*.pdf"))
+
+
+@pytest.fixture(scope="session")
+def corpus_records(corpus_pdfs: list[Path]) -> dict[str, dict[str, Any]]:
+    """Every real letter's record by case file stem (parsed once per session)."""
+    return {path.stem: record_of(read_document(path)) for path in corpus_pdfs}

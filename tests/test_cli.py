@@ -1,0 +1,50 @@
+"""`imr parse` and `imr demo` as a user runs them: a real process, stdout, stderr, exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _imr(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "imr", *args], capture_output=True, text=True, check=False)
+
+
+def test_demo_prints_the_seed_record() -> None:
+    result = _imr("demo")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["source_file"] == "seed-letter.txt"
+    assert len(record["sha256"]) == 64
+    assert [item["decision"] for item in record["items"]] == ["upheld", "overturned"]
+
+
+def test_parse_prints_jsonl_in_input_order_and_reports_failures(tmp_path: Path, seed_text: str) -> None:
+    first = tmp_path / "first.txt"
+    first.write_text(seed_text, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("caf\u00e9 letter".encode("latin-1"))
+    second = tmp_path / "second.txt"
+    second.write_text(seed_text.replace("\n", "\r\n"), encoding="utf-8")
+
+    result = _imr("parse", str(first), str(empty), str(latin1), str(second))
+
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert [json.loads(line)["source_file"] for line in lines] == ["first.txt", "second.txt"]
+    errors = result.stderr.splitlines()
+    assert any(str(empty) in line and "empty" in line for line in errors)
+    assert any(str(latin1) in line and "UTF-8" in line for line in errors)
+    assert errors[-1] == "imr parse: 2 parsed, 2 failed"
+
+
+def test_parse_succeeds_when_every_file_parses(tmp_path: Path, seed_text: str) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text(seed_text, encoding="utf-8")
+    result = _imr("parse", str(letter))
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["patient_age"] == 63
