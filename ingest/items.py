@@ -45,7 +45,7 @@ _FIELDS = re.compile(
 )
 _MODIFIED = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<rest>.*)$", re.IGNORECASE)
 _REMAINING = re.compile(
-    r"(?:remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+)?original\s+request,\s*(?P<treatment>.+?)(?:,?\s+is)?$",
+    r"(?P<portion>remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+)?original\s+request,\s*(?P<treatment>.+?)(?:,?\s+is)?$",
     re.IGNORECASE,
 )
 _ORIGINAL_MENTION = re.compile(r"original\s+request", re.IGNORECASE)
@@ -148,11 +148,18 @@ def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
 
 
 def _treatment(name: str) -> tuple[str, str | None]:
-    """(treatment IMR decided, original request) from an item name."""
+    """(treatment IMR decided, original request) from an item name.
+
+    "X was the original request. Y was authorized ... The remaining IMR eligible portion of the
+    original request, Z is" decides Z of original request X; "... The original request, X is"
+    decides X itself, as the letter writes it there.
+    """
     modified = _MODIFIED.match(name)
     if modified is None:
         return name, None
     original = modified.group("original").strip()
     remaining = _REMAINING.search(modified.group("rest"))
-    treatment = remaining.group("treatment").strip() if remaining else original
-    return treatment, original
+    if remaining is None:
+        return original, original
+    treatment = remaining.group("treatment").strip()
+    return treatment, original if remaining.group("portion") else treatment

@@ -27,7 +27,17 @@ _DIAGNOSIS = re.compile(
     re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
-_DIAGNOSIS_SPLIT = re.compile(r"\s*(?:;|,\s*and\s+|,\s*|\s+and\s+)\s*")
+# Split on commas, semicolons and "and", but not inside "right and left" or "and/or".
+_DIAGNOSIS_SPLIT = re.compile(
+    r"\s*(?:;|,\s*and\s+|,\s*|(?<!\bright)(?<!\bleft)(?<!\bbilateral)\s+and\s+(?!or\b))\s*",
+    re.IGNORECASE,
+)
+# ICD-style qualifiers that belong to the diagnosis before them ("..., subsequent encounter").
+_QUALIFIER = re.compile(
+    r"^(?:(?:initial|subsequent)\s+encounter.*|sequela|(?:[\w-]+\s+){0,2}region|unspecified\s+side"
+    r"|(?:right|left|bilateral)(?:\s+(?:side|shoulder|knee|hip|wrist|hand|ankle|foot|elbow|arm|leg)s?)?)$",
+    re.IGNORECASE,
+)
 
 
 def patient_age(summary: str) -> int | None:
@@ -67,5 +77,11 @@ def diagnoses(summary: str) -> list[str]:
     match = _DIAGNOSIS.search(collapse(summary))
     if match is None:
         return []
-    parts = (_ARTICLE.sub("", part.strip(" :;\"'[]")) for part in _DIAGNOSIS_SPLIT.split(match.group("list")))
-    return [part for part in parts if part]
+    found: list[str] = []
+    for part in _DIAGNOSIS_SPLIT.split(match.group("list")):
+        part = _ARTICLE.sub("", part.strip(" :;\"'[]"))
+        if found and _QUALIFIER.match(part):
+            found[-1] = f"{found[-1]}, {part}"
+        elif part:
+            found.append(part)
+    return found
