@@ -30,7 +30,6 @@ _CA = "Claims Administrator guideline:"
 _REVIEWER = "MAXIMUS guideline:"
 _RATIONALE = "Decision rationale:"
 _MARKERS = (_CA, _REVIEWER, _RATIONALE)
-_MARKER_SPLIT = re.compile(r"(?<=\S)\s*(?=Claims Administrator guideline:|MAXIMUS guideline:|Decision rationale:)")
 _INTRO = re.compile(r"set forth below:\s*", re.IGNORECASE)
 _DECISION = re.compile(r"^(?P<head>.*?)\s*\b(?P<decision>Upheld|Overturned)\.?$", re.IGNORECASE)
 # A line that closes a sentence: the previous rationale ends there. Not ':', which item names
@@ -38,11 +37,6 @@ _DECISION = re.compile(r"^(?P<head>.*?)\s*\b(?P<decision>Upheld|Overturned)\.?$"
 _CLOSES = re.compile(r"[.!?][\"'\u201d)\]]*$")
 # pypdfium2 or a careless join can glue the next item's name to the last sentence: "necessary.Norco".
 _GLUED = re.compile(r"(?<=[a-z]{2}[.])(?=[A-Z][a-z])")
-_FIELDS = re.compile(
-    rf"^(?:{re.escape(_CA)}(?P<ca>.*?))?(?:{re.escape(_REVIEWER)}(?P<reviewer>.*?))?"
-    rf"(?:{re.escape(_RATIONALE)}(?P<rationale>.*))?$",
-    re.DOTALL,
-)
 _MODIFIED = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<rest>.*)$", re.IGNORECASE)
 _REMAINING = re.compile(
     r"(?P<portion>remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+)?original\s+request,\s*(?P<treatment>.+?)(?:,?\s+is)?$",
@@ -55,7 +49,7 @@ _WAS_ORIGINAL = re.compile(r"was\s+the\s+original\s+request", re.IGNORECASE)
 def parse_items(section: list[str]) -> list[Item]:
     """Items of the decisions section, given as normalised lines (heading excluded)."""
     lines = _split_markers(section)
-    decisions = [i for i in range(len(lines)) if _is_decision(lines, i)]
+    decisions = [i for i, line in enumerate(lines) if _ends_in_decision(line) and _is_decision(lines, i)]
     if not decisions:
         raise ParseError("no_items", "no disputed items found (no '<item>: Upheld|Overturned' line)")
     starts = []
@@ -71,25 +65,31 @@ def parse_items(section: list[str]) -> list[Item]:
 
 
 def _split_markers(section: list[str]) -> list[str]:
-    """One field marker per line start; the intro sentence and a glued item name on lines of their own."""
-    lines: list[str] = []
-    for line in section:
-        line = _INTRO.sub(lambda m: m.group(0).rstrip() + "\n", line, count=1)
-        for part in line.split("\n"):
-            for piece in _MARKER_SPLIT.split(part):
-                lines.extend(_unglue(piece.strip()))
+    """One field marker per line start; the intro sentence and a glued item name on lines of their own.
+
+    Whole-text string operations rather than a loop over lines: this runs at ingest rate.
+    """
+    text = "\n".join(section)
+    text = _INTRO.sub(lambda m: m.group(0).rstrip() + "\n", text, count=1)
+    for marker in _MARKERS:
+        text = text.replace(marker, "\n" + marker)
+    lines = [line.strip() for line in text.split("\n")]
+    candidates = [i for i, line in enumerate(lines) if _ends_in_decision(line)]
+    for index in reversed(candidates):
+        glued = list(_GLUED.finditer(lines[index]))
+        if glued:
+            cut = glued[-1].start()
+            lines[index:index + 1] = [lines[index][:cut], lines[index][cut:]]
     return lines
 
 
-def _unglue(line: str) -> list[str]:
-    """Split "...not medically necessary.Norco 10/325mg #60: Upheld" before the item name."""
-    if not _DECISION.match(line):
-        return [line]
-    glued = list(_GLUED.finditer(line))
-    if not glued:
-        return [line]
-    cut = glued[-1].start()
-    return [line[:cut], line[cut:]]
+_DECISION_ENDINGS = tuple(
+    word + stop for word in ("Upheld", "Overturned", "UPHELD", "OVERTURNED", "upheld", "overturned") for stop in ("", ".")
+)
+
+
+def _ends_in_decision(line: str) -> bool:
+    return line.endswith(_DECISION_ENDINGS)
 
 
 def _is_decision(lines: list[str], index: int) -> bool:
@@ -132,19 +132,31 @@ def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
     assert match is not None  # header_lines end with the decision line
     name = match.group("head").rstrip().removesuffix(":").rstrip()
     treatment, original = _treatment(name)
-    fields = _FIELDS.match(collapse(" ".join(body_lines)))
-    assert fields is not None  # every group is optional
-    if fields.group("rationale") is None:
+    fields = _fields(collapse(" ".join(body_lines)))
+    if _RATIONALE not in fields:
         raise ParseError("truncated", f"item {ordinal} ({treatment!r}) has no decision rationale: the letter looks truncated")
     return Item(
         ordinal=ordinal,
         treatment=treatment,
         original_request=original,
         decision=match.group("decision").lower(),
-        claims_administrator_citations=parse_citations(fields.group("ca") or ""),
-        reviewer_citations=parse_citations(fields.group("reviewer") or ""),
-        rationale=collapse(fields.group("rationale")),
+        claims_administrator_citations=parse_citations(fields.get(_CA, "")),
+        reviewer_citations=parse_citations(fields.get(_REVIEWER, "")),
+        rationale=fields[_RATIONALE].strip(),
     )
+
+
+def _fields(body: str) -> dict[str, str]:
+    """The text after each field marker (in their fixed order), up to the next one, by marker."""
+    starts: list[tuple[int, str]] = []
+    position = 0
+    for marker in _MARKERS:
+        found = body.find(marker, position)
+        if found >= 0:
+            starts.append((found, marker))
+            position = found + len(marker)
+    ends = [found for found, _ in starts[1:]] + [len(body)]
+    return {marker: body[found + len(marker):end] for (found, marker), end in zip(starts, ends)}
 
 
 def _treatment(name: str) -> tuple[str, str | None]:

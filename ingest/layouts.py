@@ -10,31 +10,27 @@ from ingest.errors import ParseError
 
 @dataclass(frozen=True)
 class Layout:
-    """A letter layout: the headings that identify it, in the order they appear."""
+    """A letter layout: the upper-case headings that identify it, in the order they appear."""
 
     name: str
-    reviewer: re.Pattern[str]
-    summary: re.Pattern[str]
-    decisions: re.Pattern[str]
-
-
-def _heading(text: str) -> re.Pattern[str]:
-    return re.compile(r"^\s*" + r"\s+".join(map(re.escape, text.split())) + r"\s*$", re.IGNORECASE)
+    reviewer: str
+    summary: str
+    decisions: str
 
 
 # 2014-2018 Final Determination Letters (the corpus, and the seed letter without its header).
 FINAL_DETERMINATION = Layout(
     name="final-determination",
-    reviewer=_heading("HOW THE IMR FINAL DETERMINATION WAS MADE"),
-    summary=_heading("CLINICAL CASE SUMMARY"),
-    decisions=_heading("IMR ISSUES, DECISIONS AND RATIONALES"),
+    reviewer="HOW THE IMR FINAL DETERMINATION WAS MADE",
+    summary="CLINICAL CASE SUMMARY",
+    decisions="IMR ISSUES, DECISIONS AND RATIONALES",
 )
 # 2013-2014 letters that list the documents reviewed before the summary.
 DOCUMENTS_REVIEWED = Layout(
     name="documents-reviewed",
-    reviewer=_heading("HOW THE IMR FINAL DETERMINATION WAS MADE"),
-    summary=_heading("CLINICAL CASE SUMMARY"),
-    decisions=_heading("IMR DECISION(S) AND RATIONALE(S)"),
+    reviewer="HOW THE IMR FINAL DETERMINATION WAS MADE",
+    summary="CLINICAL CASE SUMMARY",
+    decisions="IMR DECISION(S) AND RATIONALE(S)",
 )
 LAYOUTS = (FINAL_DETERMINATION, DOCUMENTS_REVIEWED)
 
@@ -60,8 +56,9 @@ class Sections:
 
 def find_sections(lines: list[str]) -> Sections:
     """Split a letter into its sections, or say why it is not a readable letter."""
+    headings = _headings(lines)
     for layout in LAYOUTS:
-        marks = [_first(lines, pattern) for pattern in (layout.reviewer, layout.summary, layout.decisions)]
+        marks = [headings.get(heading) for heading in (layout.reviewer, layout.summary, layout.decisions)]
         if marks[2] is None:
             continue
         if marks[1] is None or not marks[1] < marks[2]:
@@ -76,7 +73,7 @@ def find_sections(lines: list[str]) -> Sections:
         )
     if not any(lines):
         raise ParseError("empty", "empty document: no text")
-    if any(_first(lines, heading) is not None for layout in LAYOUTS for heading in (layout.reviewer, layout.summary)):
+    if any(layout.reviewer in headings or layout.summary in headings for layout in LAYOUTS):
         raise ParseError("truncated", "letter ends before its decisions section (truncated?)")
     opening = "\n".join(lines[:80])
     for name, pattern in _KNOWN_UNSUPPORTED.items():
@@ -85,5 +82,10 @@ def find_sections(lines: list[str]) -> Sections:
     raise ParseError("not_a_letter", "not an IMR Final Determination Letter: none of the known section headings found")
 
 
-def _first(lines: list[str], pattern: re.Pattern[str]) -> int | None:
-    return next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+def _headings(lines: list[str]) -> dict[str, int]:
+    """The first line number of every upper-case line, by its text with whitespace collapsed."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(lines):
+        if line and len(line) < 80 and line.isupper():
+            found.setdefault(" ".join(line.split()), number)
+    return found
