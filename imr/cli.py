@@ -9,11 +9,20 @@ from pathlib import Path
 
 import click
 
+from ingest import pipeline
+from ingest import synth as synth_letters
 from ingest.extract import sha256_of, text_of
 from ingest.letters import Failure, parse_file
 from ingest.parser import parse_letter
 
 SEED_LETTER = "seed-letter.txt"
+
+home_option = click.option(
+    "--home", type=click.Path(file_okay=False, path_type=Path), envvar="IMR_HOME", default="warehouse",
+    show_default=True, help="Folder holding the warehouse's files (or IMR_HOME).",
+)
+workers_option = click.option("--workers", type=click.IntRange(min=0), default=None,
+                              help="Worker processes (default: one per core; 0 or 1: in this process).")
 
 
 @click.group()
@@ -44,8 +53,60 @@ def parse(paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Parse the bundled seed letter and print its record (no real letters needed)."""
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@home_option
+@workers_option
+@click.option("--strict", is_flag=True, help="Exit non-zero when any file met is quarantined.")
+@click.option("--reparse", "reparse_stale", is_flag=True,
+              help="Re-parse the stored text of letters loaded by an older parser version.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Files per transaction.")
+def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: bool, reparse_stale: bool,
+           batch_size: int) -> None:
+    """Load letters (files or folders, .pdf and .txt) into the raw database under --home."""
+    if not paths and not reparse_stale:
+        raise click.UsageError("give files or folders to ingest, or --reparse")
+    try:
+        if paths:
+            summary = pipeline.ingest(paths, home, workers=workers, batch_size=batch_size)
+            click.echo(f"imr ingest: {summary}", err=True)
+            if strict and summary.counts.quarantined + summary.counts.known_bad:
+                sys.exit(1)
+        if reparse_stale:
+            summary = pipeline.reparse(home, workers=workers, batch_size=batch_size)
+            for failure in summary.failures:
+                click.echo(f"imr ingest --reparse: kept the old record, the new parser fails: {failure}", err=True)
+            click.echo(f"imr ingest --reparse: {summary}", err=True)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write into.")
+@click.option("--letters", "count", type=click.IntRange(min=1), required=True, help="How many letters.")
+@click.option("--pdf", is_flag=True, help="Write PDFs (reportlab) instead of text files.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same letters.")
+def synth(out: Path, count: int, pdf: bool, seed: int) -> None:
+    """Write SYNTHETIC letters in the real layout, plus truth.jsonl with their true records."""
+    written = synth_letters.write(out, count, seed=seed, pdf=pdf)
+    click.echo(f"imr synth: {written} synthetic {'PDF' if pdf else 'text'} letters and truth.jsonl in {out}", err=True)
+
+
+@main.command()
+@home_option
+@click.option("--letters", "count", type=click.IntRange(min=1), default=500, show_default=True,
+              help="How many synthetic letters to generate.")
+def demo(home: Path, count: int) -> None:
+    """The main job on the bundled default: SYNTHETIC letters generated, then ingested under --home.
+
+    No real letters needed. The seed letter's record is printed first, as the parser sees it.
+    """
     data = resources.files("imr.data").joinpath(SEED_LETTER).read_bytes()
     record = parse_letter(text_of(SEED_LETTER, data), source_file=SEED_LETTER, sha256=sha256_of(data))
     click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+    letters = home / "synthetic-letters"
+    written = synth_letters.write(letters, count, seed=0)
+    click.echo(f"imr demo: {written} SYNTHETIC letters written to {letters}", err=True)
+    summary = pipeline.ingest([letters], home)
+    click.echo(f"imr demo: {summary}", err=True)
+    click.echo(f"imr demo: raw tables in {home / 'ingest.duckdb'} (schema raw)", err=True)

@@ -23,9 +23,9 @@ class Citation(TypedDict):
     text: str
 
 
-_SENTENCE = re.compile(r"Decision\s+based\s+on\s+")
+_SENTENCE = "Decision based on "  # paragraphs arrive whitespace-collapsed
 # A reviewer's own remark after the last citation is not part of it.
-_REMARK = re.compile(r"(?<=\.)\s+The\s+(?:Claims\s+Administrator|Expert\s+Reviewer)\b.*$", re.DOTALL)
+_REMARK = re.compile(r"\.\s+The\s+(?:Claims\s+Administrator|Expert\s+Reviewer)\b.*$", re.DOTALL)
 _NON_MTUS = re.compile(r"Non[-\s]?MTUS(?:\s+Citations?)?\s*:?\s*", re.IGNORECASE)
 _MTUS = re.compile(r"MTUS\s*:?\s*", re.IGNORECASE)
 # A chapter is written as its name, then its edition year, sometimes then "Guidelines".
@@ -45,15 +45,22 @@ _FAMILIES = (
 def parse_citations(paragraph: str) -> list[Citation]:
     """Every citation in one guideline paragraph, in the order written."""
     text = collapse(paragraph)
-    starts = [m.start() for m in _SENTENCE.finditer(text)]
+    starts = []
+    found = text.find(_SENTENCE)
+    while found >= 0:
+        starts.append(found)
+        found = text.find(_SENTENCE, found + len(_SENTENCE))
     citations: list[Citation] = []
     for start, end in zip(starts, starts[1:] + [len(text)]):
-        citations.extend(_sentence_citations(_REMARK.sub("", text[start:end]).strip()))
+        sentence = text[start:end].strip()
+        if " The " in sentence:
+            sentence = _REMARK.sub(".", sentence)
+        citations.extend(_sentence_citations(sentence))
     return citations
 
 
 def _sentence_citations(sentence: str) -> list[Citation]:
-    body = _SENTENCE.sub("", sentence, count=1)
+    body = sentence[len(_SENTENCE):]
     non_mtus = _NON_MTUS.match(body)
     if non_mtus:
         title = _strip_period(body[non_mtus.end():])

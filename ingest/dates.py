@@ -17,16 +17,20 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_NAMES = "|".join(
+    form for name in sorted(_MONTHS, key=len, reverse=True) for form in (name.capitalize(), name.upper())
+)
 
 # Numeric dates may carry a stray space after a separator where a line wrapped ("10/14/ 2016").
-NUMERIC_DATE = r"\b\d{1,2}\s?[-/]\s?\d{1,2}\s?[-/]\s?(?:\d{4}|\d{2})\b"
-WORDED_DATE = rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+# Patterns start with a plain character class (the digit boundary is checked after it), so the
+# regex engine can skip ahead instead of trying every position: the header parser runs per letter.
+NUMERIC_DATE = r"\d(?<!\d\d)\d?\s?[-/]\s?\d{1,2}\s?[-/]\s?(?:\d{4}|\d{2})(?!\d)"
+WORDED_DATE = rf"(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?!\d)"
 DATE = rf"(?:{NUMERIC_DATE}|{WORDED_DATE})"
-DATE_RE = re.compile(DATE, re.IGNORECASE)
+DATE_RE = re.compile(DATE)
 
 _NUMERIC_PARTS = re.compile(r"(\d{1,2})\s?[-/]\s?(\d{1,2})\s?[-/]\s?(\d{4}|\d{2})")
-_WORDED_PARTS = re.compile(rf"({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.IGNORECASE)
+_WORDED_PARTS = re.compile(rf"({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})")
 
 # Two-digit years: injuries reach back decades, letters never reach the future.
 _PIVOT = 40

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.dates import DATE, to_iso
+from ingest.dates import to_iso
 
 FIELDS = ("case_number", "date_assigned", "decision_date", "priority",
           "date_of_injury", "ur_denial_date", "application_received")
@@ -28,13 +28,14 @@ _LABELS = {
 }
 _VALUES = {
     "case_value": r"CM\d{2}-\d{7}",
-    "date_value": DATE,
-    "priority_value": r"\b(?:Standard|Expedited)\b",
+    # Loose on purpose (cheap to scan); to_iso() decides whether it is a date.
+    "date_value": r"\d{1,2}\s?[-/]\s?\d{1,2}\s?[-/]\s?\d{2,4}|[A-Z][A-Za-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}",
+    "priority_value": r"(?:Standard|STANDARD|Expedited|EXPEDITED)\b",
 }
 _KIND = {"case_number": "case_value", "priority": "priority_value"}
+# Every token starts with a capital or a digit: the lookahead rejects other positions at once.
 _TOKEN = re.compile(
-    "|".join(f"(?P<{name}>{pattern})" for name, pattern in {**_LABELS, **_VALUES}.items()),
-    re.IGNORECASE,
+    "(?=[A-Z0-9])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in {**_LABELS, **_VALUES}.items()) + ")"
 )
 
 
@@ -55,12 +56,15 @@ def parse_header(lines: list[str]) -> dict[str, str | None]:
                 waiting.append(name)
                 previous_was_label = True
                 continue
+            value = _value(name, token.group(0))
+            if value is None:
+                continue
             previous_was_label = False
             label = next((w for w in waiting if _KIND.get(w, "date_value") == name), None)
             if label is None:
                 continue
             waiting.remove(label)
-            found[label] = _value(name, token.group(0))
+            found[label] = value
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.dates import DATE, to_iso
+from ingest.dates import DATE, DATE_RE, to_iso
 from ingest.text import collapse
 
 _AGE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:year|yr)s?\s*-?\s*old\b", re.IGNORECASE)
@@ -16,7 +16,7 @@ _INJURY = re.compile(
     rf"(?:injur(?:y|ies)|occupational\s+claim|claim)\b[^.]{{0,60}}?(?P<date>{DATE})", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.]*(?:\.(?=\s|$)|$)")
 _UR = re.compile(r"\b(?:UR|utilization\s+review)\b", re.IGNORECASE)
-_DATE_RE = re.compile(DATE, re.IGNORECASE)
+
 _DIAGNOSIS = re.compile(
     r"(?:diagnos(?:is|es)\b[^.:]{0,40}?\b(?:(?:(?:are|is|was|were)\s+)?(?:noted|documented)\s+(?:to\s+include|as)"
     r"|include[sd]?|of|are|is|was|were)(?:\s+documented)?(?:\s+as)?"
@@ -65,7 +65,7 @@ def ur_date(body: str) -> str | None:
     """Date of the utilization review from prose ("Per the UR dated 11/18/14")."""
     for sentence in _SENTENCE.findall(collapse(body)):
         if _UR.search(sentence):
-            for found in _DATE_RE.finditer(sentence):
+            for found in DATE_RE.finditer(sentence):
                 iso = to_iso(found.group(0))
                 if iso:
                     return iso

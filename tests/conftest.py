@@ -41,3 +41,23 @@ def corpus_pdfs(corpus_dir: Path) -> list[Path]:
 def corpus_records(corpus_pdfs: list[Path]) -> dict[str, dict[str, Any]]:
     """Every real letter's record by case file stem (parsed once per session)."""
     return {path.stem: record_of(read_document(path)) for path in corpus_pdfs}
+
+
+@pytest.fixture(scope="session")
+def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 synthetic text letters and their truth.jsonl (seed 11), written once per session."""
+    from ingest.synth import write
+
+    out = tmp_path_factory.mktemp("synthetic")
+    write(out, 120, seed=11)
+    return out
+
+
+@pytest.fixture
+def letters_dir(tmp_path: Path, synthetic_dir: Path) -> Path:
+    """A private copy of the synthetic letters, free to add bad files to."""
+    import shutil
+
+    target = tmp_path / "letters"
+    shutil.copytree(synthetic_dir, target, ignore=shutil.ignore_patterns("truth.jsonl"))
+    return target

@@ -12,9 +12,12 @@ def _imr(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "imr", *args], capture_output=True, text=True, check=False)
 
 
-def test_demo_prints_the_seed_record() -> None:
-    result = _imr("demo")
+def test_demo_parses_the_seed_and_ingests_synthetic_letters(tmp_path: Path) -> None:
+    result = _imr("demo", "--home", str(tmp_path / "home"), "--letters", "40")
     assert result.returncode == 0, result.stderr
+    assert "40 SYNTHETIC letters" in result.stderr
+    assert "40 files: 40 loaded" in result.stderr
+    assert (tmp_path / "home" / "ingest.duckdb").exists()
     record = json.loads(result.stdout)
     assert record["source_file"] == "seed-letter.txt"
     assert len(record["sha256"]) == 64

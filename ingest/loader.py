@@ -1,0 +1,391 @@
+"""Records into the raw DuckDB tables. Knows records and DuckDB, nothing of layouts.
+
+The raw database is `$IMR_HOME/ingest.duckdb` with its tables in schema `raw` (the file is not
+called raw.duckdb: DuckDB names the catalog after the file, and a catalog `raw` holding a schema
+`raw` makes `raw.letters` ambiguous). Each batch goes in as Arrow tables inside one
+transaction, together with its run's counters, so a run killed at any moment leaves whole
+batches or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+DATABASE = "ingest.duckdb"
+PARTIES = {"claims_administrator": "claims_administrator_citations", "reviewer": "reviewer_citations"}
+DATE_FIELDS = ("decision_date", "date_assigned", "date_of_injury", "ur_denial_date", "application_received")
+
+SCHEMA = """
+create schema if not exists raw;
+create table if not exists raw.ingest_runs (
+    load_id varchar primary key,
+    started_at timestamp not null,
+    ended_at timestamp,
+    parser_version varchar not null,
+    files_seen integer not null default 0,
+    loaded integer not null default 0,
+    duplicates integer not null default 0,
+    quarantined integer not null default 0,
+    reparsed integer not null default 0,
+    status varchar not null
+);
+create table if not exists raw.letters (
+    sha256 varchar primary key,
+    source_file varchar not null,
+    source_path varchar not null,
+    file_size bigint not null,
+    case_number varchar,
+    decision_date date,
+    date_assigned date,
+    date_of_injury date,
+    ur_denial_date date,
+    application_received date,
+    priority varchar,
+    reviewer_licensure varchar[] not null,
+    reviewer_specialties varchar[] not null,
+    patient_age integer,
+    patient_sex varchar,
+    diagnoses varchar[] not null,
+    determination varchar not null,
+    full_text varchar not null,
+    parser_version varchar not null,
+    load_id varchar not null,
+    loaded_at timestamp not null
+);
+create table if not exists raw.items (
+    sha256 varchar not null,
+    ordinal integer not null,
+    treatment varchar not null,
+    original_request varchar,
+    decision varchar not null,
+    rationale varchar not null,
+    load_id varchar not null
+);
+create table if not exists raw.citations (
+    sha256 varchar not null,
+    item_ordinal integer not null,
+    party varchar not null,
+    citation_ordinal integer not null,
+    source varchar not null,
+    family varchar not null,
+    title varchar not null,
+    year varchar,
+    sections varchar,
+    text varchar not null,
+    load_id varchar not null
+);
+create table if not exists raw.quarantine (
+    source_path varchar not null,
+    source_file varchar not null,
+    sha256 varchar,
+    file_size bigint,
+    error_kind varchar not null,
+    message varchar not null,
+    load_id varchar not null,
+    quarantined_at timestamp not null
+);
+create table if not exists raw.sources (
+    sha256 varchar not null,
+    source_path varchar not null,
+    load_id varchar not null,
+    first_seen_at timestamp not null,
+    primary key (sha256, source_path)
+);
+"""
+
+_LETTER_TYPES = pa.schema([
+    ("sha256", pa.string()), ("source_file", pa.string()), ("source_path", pa.string()), ("file_size", pa.int64()),
+    ("case_number", pa.string()), *[(name, pa.date32()) for name in DATE_FIELDS], ("priority", pa.string()),
+    ("reviewer_licensure", pa.list_(pa.string())), ("reviewer_specialties", pa.list_(pa.string())),
+    ("patient_age", pa.int32()), ("patient_sex", pa.string()), ("diagnoses", pa.list_(pa.string())),
+    ("determination", pa.string()), ("full_text", pa.string()),
+])
+_ITEM_TYPES = pa.schema([
+    ("sha256", pa.string()), ("ordinal", pa.int32()), ("treatment", pa.string()), ("original_request", pa.string()),
+    ("decision", pa.string()), ("rationale", pa.string()),
+])
+_CITATION_TYPES = pa.schema([
+    ("sha256", pa.string()), ("item_ordinal", pa.int32()), ("party", pa.string()), ("citation_ordinal", pa.int32()),
+    ("source", pa.string()), ("family", pa.string()), ("title", pa.string()), ("year", pa.string()),
+    ("sections", pa.string()), ("text", pa.string()),
+])
+# Columns the loader adds to the tables workers build, per table.
+_RUN_TYPES = {"parser_version": pa.string(), "load_id": pa.string(), "loaded_at": pa.timestamp("us")}
+_RUN_COLUMNS = {"letters": ("parser_version", "load_id", "loaded_at"), "items": ("load_id",), "citations": ("load_id",)}
+_QUARANTINE_TYPES = pa.schema([
+    ("source_path", pa.string()), ("source_file", pa.string()), ("sha256", pa.string()), ("file_size", pa.int64()),
+    ("error_kind", pa.string()), ("message", pa.string()), ("load_id", pa.string()), ("quarantined_at", pa.timestamp("us")),
+])
+_SOURCE_TYPES = pa.schema([
+    ("sha256", pa.string()), ("source_path", pa.string()), ("load_id", pa.string()), ("first_seen_at", pa.timestamp("us")),
+])
+
+
+@dataclass
+class Loaded:
+    """A parsed letter ready to load."""
+
+    path: str
+    size: int
+    text: str
+    record: dict[str, Any]
+
+
+@dataclass
+class Quarantined:
+    """A file that produced no record, and why."""
+
+    path: str
+    sha256: str | None
+    size: int | None
+    kind: str
+    message: str
+
+
+@dataclass
+class LetterTables:
+    """Letters as Arrow tables (built where they were parsed), without the run's columns."""
+
+    letters: pa.Table
+    items: pa.Table
+    citations: pa.Table
+
+    def without(self, shas: set[str]) -> LetterTables:
+        """The same tables less the letters in `shas` (duplicates met twice in one run)."""
+        keep = [pc.invert(pc.is_in(table["sha256"], pa.array(sorted(shas), pa.string())))
+                for table in (self.letters, self.items, self.citations)]
+        return LetterTables(*(table.filter(mask) for table, mask in zip((self.letters, self.items, self.citations), keep)))
+
+
+@dataclass
+class Batch:
+    """What one transaction writes: new letters, new quarantine rows, new (sha256, path) sightings."""
+
+    letters: list[LetterTables] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    files_seen: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    known_bad: int = 0
+
+    def __len__(self) -> int:
+        return self.files_seen
+
+
+@dataclass
+class RunCounts:
+    files_seen: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    known_bad: int = 0
+    reparsed: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+class RawStore:
+    """The raw database of one warehouse home, opened for writing."""
+
+    def __init__(self, home: Path) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        self.path = home / DATABASE
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.IOException as error:
+            raise RuntimeError(f"{self.path}: cannot open the raw database for writing ({error})") from None
+        self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> RawStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # What is already there -------------------------------------------------------------------
+
+    def known_letters(self) -> set[str]:
+        return {row[0] for row in self.con.execute("select sha256 from raw.letters").fetchall()}
+
+    def known_bad(self) -> set[str]:
+        """Quarantine keys: the file's hash, or its path when it could not even be read."""
+        rows = self.con.execute("select coalesce(sha256, 'path:' || source_path) from raw.quarantine").fetchall()
+        return {row[0] for row in rows}
+
+    def known_sources(self) -> set[tuple[str, str]]:
+        return set(self.con.execute("select sha256, source_path from raw.sources").fetchall())
+
+    # Runs ------------------------------------------------------------------------------------
+
+    def start_run(self, parser_version: str) -> str:
+        """A new run id; runs a killed process left 'running' are marked 'aborted'."""
+        load_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+        self.con.execute("update raw.ingest_runs set status = 'aborted' where status = 'running'")
+        self.con.execute(
+            "insert into raw.ingest_runs (load_id, started_at, parser_version, status) values (?, ?, ?, 'running')",
+            [load_id, _now(), parser_version],
+        )
+        return load_id
+
+    def finish_run(self, load_id: str, status: str) -> None:
+        self.con.execute("update raw.ingest_runs set ended_at = ?, status = ? where load_id = ?", [_now(), status, load_id])
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def write_batch(self, load_id: str, batch: Batch, parser_version: str) -> None:
+        """One transaction: the batch's rows and its run counters, or nothing."""
+        now = _now()
+        run_values = {"parser_version": parser_version, "load_id": load_id, "loaded_at": now}
+        tables = {
+            name: _with_run_columns(
+                pa.concat_tables([getattr(part, name) for part in batch.letters])
+                if batch.letters else getattr(letter_tables([]), name),
+                {column: run_values[column] for column in columns})
+            for name, columns in _RUN_COLUMNS.items()
+        }
+        tables.update({
+            "quarantine": _quarantine_table(batch.quarantined, load_id, now),
+            "sources": pa.table({
+                "sha256": [sha for sha, _ in batch.sources], "source_path": [path for _, path in batch.sources],
+                "load_id": [load_id] * len(batch.sources), "first_seen_at": [now] * len(batch.sources),
+            }, schema=_SOURCE_TYPES),
+        })
+        self.con.execute("begin transaction")
+        try:
+            for name, table in tables.items():
+                if table.num_rows:
+                    self.con.register("batch_rows", table)
+                    self.con.execute(f"insert into raw.{name} by name select * from batch_rows")
+                    self.con.unregister("batch_rows")
+            self.con.execute(
+                "update raw.ingest_runs set files_seen = files_seen + ?, loaded = loaded + ?, "
+                "duplicates = duplicates + ?, quarantined = quarantined + ? where load_id = ?",
+                [batch.files_seen, batch.loaded, batch.duplicates, len(batch.quarantined) + batch.known_bad, load_id],
+            )
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+
+    # Reparse ---------------------------------------------------------------------------------
+
+    def stale_letters(self, parser_version: str) -> list[tuple[str, str, str]]:
+        """(sha256, source_file, full_text) of letters loaded by another parser version."""
+        return self.con.execute(
+            "select sha256, source_file, full_text from raw.letters where parser_version <> ? order by sha256",
+            [parser_version],
+        ).fetchall()
+
+    def replace_records(self, load_id: str, records: list[dict[str, Any]], parser_version: str) -> None:
+        """New records for letters already loaded: letter fields updated, items and citations replaced."""
+        if not records:
+            return
+        shas = [record["sha256"] for record in records]
+        fresh = letter_tables([Loaded(path="", size=0, text="", record=record) for record in records])
+        letters = _with_run_columns(fresh.letters, {"parser_version": parser_version}).drop_columns(
+            ["source_file", "source_path", "file_size", "full_text"])
+        assignments = ", ".join(f"{name} = new.{name}" for name in letters.column_names if name != "sha256")
+        self.con.execute("begin transaction")
+        try:
+            self.con.register("new", letters)
+            self.con.execute(f"update raw.letters set {assignments} from new where raw.letters.sha256 = new.sha256")
+            self.con.unregister("new")
+            for table in ("items", "citations"):
+                self.con.execute(f"delete from raw.{table} where sha256 in (select unnest(?))", [shas])
+            for name, table in (("items", fresh.items), ("citations", fresh.citations)):
+                table = _with_run_columns(table, {"load_id": load_id})
+                if table.num_rows:
+                    self.con.register("batch_rows", table)
+                    self.con.execute(f"insert into raw.{name} by name select * from batch_rows")
+                    self.con.unregister("batch_rows")
+            self.con.execute("update raw.ingest_runs set reparsed = reparsed + ? where load_id = ?", [len(records), load_id])
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def letter_tables(letters: list[Loaded]) -> LetterTables:
+    """Arrow tables of parsed letters, less the run's columns (the loader adds those)."""
+    return LetterTables(_letters_table(letters), _items_table(letters), _citations_table(letters))
+
+
+def _with_run_columns(table: pa.Table, values: dict[str, Any]) -> pa.Table:
+    for name, value in values.items():
+        table = table.append_column(pa.field(name, _RUN_TYPES[name]), pa.array([value] * table.num_rows, _RUN_TYPES[name]))
+    return table
+
+
+def _letters_table(letters: list[Loaded]) -> pa.Table:
+    records = [letter.record for letter in letters]
+    columns: dict[str, list[Any]] = {
+        "sha256": [r["sha256"] for r in records],
+        "source_file": [r["source_file"] for r in records],
+        "source_path": [letter.path for letter in letters],
+        "file_size": [letter.size for letter in letters],
+        "case_number": [r["case_number"] for r in records],
+        **{name: [_date(r[name]) for r in records] for name in DATE_FIELDS},
+        **{name: [r[name] for r in records] for name in (
+            "priority", "reviewer_licensure", "reviewer_specialties", "patient_age", "patient_sex", "diagnoses",
+            "determination")},
+        "full_text": [letter.text for letter in letters],
+    }
+    return pa.table(columns, schema=_LETTER_TYPES)
+
+
+def _items_table(letters: list[Loaded]) -> pa.Table:
+    rows = [(letter.record["sha256"], item) for letter in letters for item in letter.record["items"]]
+    return pa.table({
+        "sha256": [sha for sha, _ in rows],
+        **{name: [item[name] for _, item in rows] for name in ("ordinal", "treatment", "original_request", "decision", "rationale")},
+    }, schema=_ITEM_TYPES)
+
+
+def _citations_table(letters: list[Loaded]) -> pa.Table:
+    rows = [
+        (letter.record["sha256"], item["ordinal"], party, number, citation)
+        for letter in letters
+        for item in letter.record["items"]
+        for party, key in PARTIES.items()
+        for number, citation in enumerate(item[key], start=1)
+    ]
+    return pa.table({
+        "sha256": [row[0] for row in rows],
+        "item_ordinal": [row[1] for row in rows],
+        "party": [row[2] for row in rows],
+        "citation_ordinal": [row[3] for row in rows],
+        **{name: [row[4][name] for row in rows] for name in ("source", "family", "title", "year", "sections", "text")},
+    }, schema=_CITATION_TYPES)
+
+
+def _quarantine_table(quarantined: list[Quarantined], load_id: str, now: dt.datetime) -> pa.Table:
+    return pa.table({
+        "source_path": [q.path for q in quarantined],
+        "source_file": [Path(q.path).name for q in quarantined],
+        "sha256": [q.sha256 for q in quarantined],
+        "file_size": [q.size for q in quarantined],
+        "error_kind": [q.kind for q in quarantined],
+        "message": [q.message for q in quarantined],
+        "load_id": [load_id] * len(quarantined),
+        "quarantined_at": [now] * len(quarantined),
+    }, schema=_QUARANTINE_TYPES)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

@@ -1,0 +1,50 @@
+"""Small helpers for the ingest tests: count raw rows, make bad files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen.canvas import Canvas
+
+DATA_TABLES = ("letters", "items", "citations", "quarantine", "sources")
+
+
+def row_counts(home: Path) -> dict[str, int]:
+    with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in (*DATA_TABLES, "ingest_runs")}
+
+
+def query(home: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def pdf_bytes(draw_text: bool = True, password: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, encrypt=StandardEncryption(password, canPrint=0) if password else None, invariant=1)
+    if draw_text:
+        canvas.drawString(72, 700, "HOW THE IMR FINAL DETERMINATION WAS MADE")
+    else:
+        canvas.rect(72, 400, 300, 300, fill=1)  # a page with marks but no text layer, like a scan
+    canvas.save()
+    return buffer.getvalue()
+
+
+def add_bad_files(folder: Path, letter_pdf: bytes) -> dict[str, str]:
+    """One file of every bad kind; returns file name -> expected quarantine kind."""
+    files = {
+        "empty.pdf": (b"", "zero_byte"),
+        "truncated.pdf": (letter_pdf[: len(letter_pdf) // 3], "corrupt_pdf"),
+        "corrupt.pdf": (b"%PDF-1.4\nthis is not really a pdf\n", "corrupt_pdf"),
+        "locked.pdf": (pdf_bytes(password="secret"), "password_protected"),
+        "scanned.pdf": (pdf_bytes(draw_text=False), "no_text_layer"),
+        "invoice.txt": (b"Invoice 42\nTotal due: $100\n", "not_a_letter"),
+        "latin1.txt": ("Lettre r\u00e9sum\u00e9".encode("latin-1"), "not_utf8"),
+    }
+    for name, (data, _) in files.items():
+        (folder / name).write_bytes(data)
+    (folder / "gone.pdf").symlink_to(folder / "does-not-exist.pdf")
+    return {**{name: kind for name, (_, kind) in files.items()}, "gone.pdf": "unreadable"}
