@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.extract import ExtractError, sha256_of, text_of
-from ingest.loader import LetterTables, Loaded, Quarantined, letter_tables
 from ingest.parser import ParseError, parse_letter
+from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
 
 Known = tuple[str, str, bool]  # (path, sha256, already quarantined?) of bytes met before
 Outcome = Loaded | Quarantined | Known

@@ -7,8 +7,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 DATE_ORDER = ("date_of_injury", "ur_denial_date", "application_received", "date_assigned", "decision_date")
 # Letters checked by eye whose own dates break DATE_ORDER: (case, earlier field, later field).
 DATE_ORDER_EXCEPTIONS: set[tuple[str, str, str]] = set()

@@ -36,7 +36,7 @@ def test_labelled_synthetic_and_shaped_like_the_corpus() -> None:
     assert all("SYNTHETIC" in letter.text and letter.record["case_number"].startswith("CM99-") for letter in letters)
     items = [item for letter in letters for item in letter.record["items"]]
     counts = [len(letter.record["items"]) for letter in letters]
-    assert 1 <= min(counts) and max(counts) <= 20 and max(counts) >= 8
+    assert min(counts) >= 1 and max(counts) <= 20 and max(counts) >= 8
     assert 1.8 <= len(items) / len(letters) <= 2.8
     overturned = sum(item["decision"] == "overturned" for item in items) / len(items)
     assert 0.08 <= overturned <= 0.14
