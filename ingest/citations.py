@@ -9,6 +9,7 @@ evidence", "based their decision on recommendation(s) outside of the MTUS") give
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TypedDict
 
 from ingest.text import collapse
@@ -43,8 +44,13 @@ _FAMILIES = (
 
 
 def parse_citations(paragraph: str) -> list[Citation]:
-    """Every citation in one guideline paragraph, in the order written."""
-    text = collapse(paragraph)
+    """Every citation in one guideline paragraph, in the order written (fresh dicts every call)."""
+    return [Citation(**citation) for citation in _parse_collapsed(collapse(paragraph))]
+
+
+@lru_cache(maxsize=8192)
+def _parse_collapsed(text: str) -> tuple[Citation, ...]:
+    """Guideline paragraphs repeat across letters (a few hundred MTUS sentences): parse each once."""
     starts = []
     found = text.find(_SENTENCE)
     while found >= 0:
@@ -56,7 +62,7 @@ def parse_citations(paragraph: str) -> list[Citation]:
         if " The " in sentence:
             sentence = _REMARK.sub(".", sentence)
         citations.extend(_sentence_citations(sentence))
-    return citations
+    return tuple(citations)
 
 
 def _sentence_citations(sentence: str) -> list[Citation]:

@@ -1,8 +1,10 @@
-"""An ingest run: find the files, process them in worker processes, load them in batches.
+"""An ingest run: find the files, identify them, process the new ones in worker processes, load
+them in batches.
 
 Every input file ends up loaded, recognised as a duplicate (its bytes are already in the
-warehouse, under any name), or quarantined with its reason. Memory stays bounded: at most a
-few chunks are in flight and one batch is held before it is written.
+warehouse or earlier in this run, under any name), or quarantined with its reason. The parent
+reads and hashes each file once, so workers only see new bytes. Memory stays bounded: files
+are discovered lazily, a few chunks are in flight, and one batch is held before it is written.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,12 +23,15 @@ from typing import Any, TypeVar
 from tqdm import tqdm
 
 from ingest import PARSER_VERSION
-from ingest.extract import SUFFIXES
+from ingest.extract import SUFFIXES, sha256_of
 from ingest.loader import Batch, RawStore, RunCounts
+from ingest.rows import Quarantined
 from ingest.workers import ChunkResult, init_worker, process_files, reparse_texts
 
 CHUNK = 64  # files a worker takes at a time
 IN_PROCESS_BELOW = 64  # fewer files than this: spawning workers costs more than it saves
+# Files whose bytes travel to the worker with the task; bigger ones (PDFs) the worker re-reads.
+SHIP_BYTES_BELOW = 64 * 1024
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,49 +60,46 @@ class RunSummary:
         return f"run {self.load_id}: " + "; ".join(parts) + f" in {self.seconds:.1f} s ({rate:.0f} files/s)"
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to ingest: named files as given, folders searched recursively for .pdf and .txt."""
+def discover(paths: Iterable[Path]) -> Iterator[str]:
+    """Absolute paths of the files to ingest: named files as given, folders searched recursively
+    for .pdf and .txt (plain strings: a run may list millions)."""
     for path in paths:
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
+        top = os.path.abspath(path)
+        if os.path.isdir(top):
+            for root, dirs, files in os.walk(top):
                 dirs.sort()
                 for name in sorted(files):
                     if name.lower().endswith(SUFFIXES):
-                        yield Path(root, name)
+                        yield os.path.join(root, name)
         else:
-            yield path
+            yield top
 
 
-def ingest(paths: Iterable[Path], home: Path, workers: int | None = None, batch_size: int = 2000,
+def ingest(paths: Iterable[Path], home: Path, workers: int | None = None, batch_size: int = 5000,
            progress: bool | None = None) -> RunSummary:
     """Load every file under `paths` into the raw database of `home`."""
-    files = [str(path.absolute()) for path in discover(paths)]
     started = time.perf_counter()
-    with RawStore(home) as store:
-        known_letters, known_bad, known_sources = store.known_letters(), store.known_bad(), store.known_sources()
+    files = list(discover(paths))
+    with ExitStack() as stack:
+        pool = stack.enter_context(_Pool(workers, len(files)))  # workers warm up while we read the database
+        store = stack.enter_context(RawStore(home))
         load_id = store.start_run(PARSER_VERSION)
-        counts = RunCounts()
+        run = _Run(store, load_id, batch_size)
         status = "failed"
         try:
-            batch = Batch()
-            seen_this_run: set[str] = set()
-            bar = tqdm(total=len(files), unit="file", disable=_quiet(progress), desc="ingest")
-            chunks = [files[i:i + CHUNK] for i in range(len(files))[::CHUNK]]
-            for result in _map(process_files, chunks, workers, len(files), (frozenset(known_letters), frozenset(known_bad))):
-                seen = _sort(result, batch, known_bad, known_sources, seen_this_run)
-                bar.update(seen)
-                if len(batch) >= batch_size:
-                    _flush(store, load_id, batch, counts)
-                    batch = Batch()
-            _flush(store, load_id, batch, counts)
-            bar.close()
+            bar = stack.enter_context(tqdm(total=len(files), unit="file", disable=_quiet(progress), desc="ingest"))
+            try:
+                for result in pool.map(process_files, run.new_files(files, bar)):
+                    run.add(result)
+            finally:
+                run.flush(wait=True)
             status = "succeeded"
         finally:
             store.finish_run(load_id, status)
-    return RunSummary(load_id, counts, time.perf_counter() - started, status)
+    return RunSummary(load_id, run.counts, time.perf_counter() - started, status)
 
 
-def reparse(home: Path, workers: int | None = None, batch_size: int = 2000, progress: bool | None = None) -> RunSummary:
+def reparse(home: Path, workers: int | None = None, batch_size: int = 5000, progress: bool | None = None) -> RunSummary:
     """Re-parse the stored text of letters loaded by another parser version (no files needed)."""
     started = time.perf_counter()
     with RawStore(home) as store:
@@ -106,86 +109,148 @@ def reparse(home: Path, workers: int | None = None, batch_size: int = 2000, prog
         failures: list[str] = []
         status = "failed"
         try:
-            bar = tqdm(total=len(stale), unit="letter", disable=_quiet(progress), desc="reparse")
-            chunks = [stale[i:i + CHUNK] for i in range(len(stale))[::CHUNK]]
-            pending: list[dict[str, Any]] = []
-            for results in _map(reparse_texts, chunks, workers, len(stale), (frozenset(), frozenset())):
-                for result in results:
-                    if isinstance(result, dict):
-                        pending.append(result)
-                    else:
-                        failures.append(f"{result[0]}: {result[1]}")
-                bar.update(len(results))
-                if len(pending) >= batch_size:
-                    store.replace_records(load_id, pending, PARSER_VERSION)
-                    counts.reparsed += len(pending)
-                    pending = []
-            store.replace_records(load_id, pending, PARSER_VERSION)
-            counts.reparsed += len(pending)
-            bar.close()
+            with _Pool(workers, len(stale)) as pool, tqdm(total=len(stale), unit="letter", disable=_quiet(progress),
+                                                          desc="reparse") as bar:
+                pending: list[dict[str, Any]] = []
+                for results in pool.map(reparse_texts, (stale[i:i + CHUNK] for i in range(0, len(stale), CHUNK))):
+                    for result in results:
+                        if isinstance(result, dict):
+                            pending.append(result)
+                        else:
+                            failures.append(f"{result[0]}: {result[1]}")
+                    bar.update(len(results))
+                    if len(pending) >= batch_size:
+                        store.replace_records(load_id, pending, PARSER_VERSION)
+                        counts.reparsed += len(pending)
+                        pending = []
+                store.replace_records(load_id, pending, PARSER_VERSION)
+                counts.reparsed += len(pending)
             status = "succeeded"
         finally:
             store.finish_run(load_id, status)
     return RunSummary(load_id, counts, time.perf_counter() - started, status, failures)
 
 
-def _sort(result: ChunkResult, batch: Batch, known_bad: set[str], known_sources: set[tuple[str, str]],
-          seen_this_run: set[str]) -> int:
-    """File one chunk's outcomes into the batch: new letters, duplicates, new or known quarantine."""
-    # Workers drop repeats within their chunk; bytes parsed in an earlier chunk are dropped here.
-    repeated = {sha for _, sha in result.parsed if sha in seen_this_run}
-    tables = result.tables.without(repeated) if repeated else result.tables
-    seen_this_run.update(sha for _, sha in result.parsed)
-    sightings = result.parsed + result.duplicates + result.known_bad
-    batch.letters.append(tables)
-    batch.loaded += tables.letters.num_rows
-    batch.duplicates += len(result.duplicates) + len(repeated)
-    batch.known_bad += len(result.known_bad)
-    for outcome in result.quarantined:
-        key = outcome.sha256 or f"path:{outcome.path}"
-        if key in known_bad:
-            batch.known_bad += 1
+class _Run:
+    """The parent's side of an ingest run: identify files, collect results, write batches.
+
+    Batches are written by one background thread (DuckDB releases the GIL while it inserts), so
+    the workers keep getting files while a batch goes in; at most one batch waits to be written.
+    """
+
+    def __init__(self, store: RawStore, load_id: str, batch_size: int) -> None:
+        self.store, self.load_id, self.batch_size = store, load_id, batch_size
+        self.letters, self.bad, self.sources = store.known_letters(), store.known_bad(), store.known_sources()
+        self.counts = RunCounts()
+        self.batch = Batch()
+        self.writing: Future[None] | None = None
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="imr-writer")
+
+    def new_files(self, files: list[str], bar: tqdm) -> Iterator[list[tuple[str, str, bytes | None]]]:
+        """Chunks of files never met before, as (path, sha256, bytes to ship or None)."""
+        chunk: list[tuple[str, str, bytes | None]] = []
+        for path in files:
+            bar.update(1)
+            self.batch.files_seen += 1
+            try:
+                with open(path, "rb") as file:
+                    data = file.read()
+            except OSError as error:
+                self._quarantine(Quarantined(path, None, None, "unreadable", f"cannot read file: {error.strerror or error}"))
+                continue
+            sha256 = sha256_of(data)
+            self._saw(sha256, path)
+            if sha256 in self.letters:
+                self.batch.duplicates += 1
+            elif sha256 in self.bad:
+                self.batch.known_bad += 1
+            else:
+                self.letters.add(sha256)  # claimed: later copies in this run are duplicates
+                chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
+                if len(chunk) == CHUNK:
+                    yield chunk
+                    chunk = []
+            if len(self.batch) >= self.batch_size:
+                self.flush()
+        if chunk:
+            yield chunk
+
+    def add(self, result: ChunkResult) -> None:
+        self.batch.letters.append(result.tables)
+        self.batch.loaded += result.tables.letters.num_rows
+        for bad in result.quarantined:
+            self.letters.discard(bad.sha256 or "")
+            self._quarantine(bad)
+
+    def flush(self, wait: bool = False) -> None:
+        """Hand the batch to the writer (after the previous one is in); `wait` for it to land."""
+        self.wait()
+        batch, self.batch = self.batch, Batch()
+        self.writing = self.writer.submit(self._write, batch)
+        if wait:
+            self.wait()
+            self.writer.shutdown()
+
+    def wait(self) -> None:
+        if self.writing is not None:
+            self.writing.result()  # re-raises a failed write here, in the run
+            self.writing = None
+
+    def _write(self, batch: Batch) -> None:
+        self.store.write_batch(self.load_id, batch, PARSER_VERSION)
+        self.counts.files_seen += batch.files_seen
+        self.counts.loaded += batch.loaded
+        self.counts.duplicates += batch.duplicates
+        self.counts.quarantined += len(batch.quarantined)
+        self.counts.known_bad += batch.known_bad
+        self.counts.kinds.update(q.kind for q in batch.quarantined)
+
+    def _quarantine(self, bad: Quarantined) -> None:
+        key = bad.sha256 or f"path:{bad.path}"
+        if key in self.bad:
+            self.batch.known_bad += 1
         else:
-            known_bad.add(key)
-            batch.quarantined.append(outcome)
-        if outcome.sha256:
-            sightings.append((outcome.path, outcome.sha256))
-    for path, sha in sightings:
-        if (sha, path) not in known_sources:
-            known_sources.add((sha, path))
-            batch.sources.append((sha, path))
-    seen = len(result.parsed) + len(result.duplicates) + len(result.quarantined) + len(result.known_bad)
-    batch.files_seen += seen
-    return seen
+            self.bad.add(key)
+            self.batch.quarantined.append(bad)
+
+    def _saw(self, sha256: str, path: str) -> None:
+        if (sha256, path) not in self.sources:
+            self.sources.add((sha256, path))
+            self.batch.sources.append((sha256, path))
 
 
-def _flush(store: RawStore, load_id: str, batch: Batch, counts: RunCounts) -> None:
-    store.write_batch(load_id, batch, PARSER_VERSION)
-    counts.files_seen += batch.files_seen
-    counts.loaded += batch.loaded
-    counts.duplicates += batch.duplicates
-    counts.quarantined += len(batch.quarantined)
-    counts.known_bad += batch.known_bad
-    counts.kinds.update(q.kind for q in batch.quarantined)
+class _Pool:
+    """Worker processes (spawned) when the input is big enough, else this process."""
 
+    def __init__(self, workers: int | None, size: int) -> None:
+        count = workers if workers is not None else (os.cpu_count() or 1)
+        self.executor: ProcessPoolExecutor | None = None
+        if count > 1 and size >= IN_PROCESS_BELOW:
+            self.executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=init_worker)
+            for _ in range(count):  # start them now, so their imports overlap the parent's set-up
+                self.executor.submit(int)
+        self.window = 4 * count
 
-def _map(function: Callable[[T], R], chunks: list[T], workers: int | None, size: int,
-         known: tuple[frozenset[str], frozenset[str]]) -> Iterator[R]:
-    """`function` over `chunks` in order, in worker processes when the input is big enough."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or size < IN_PROCESS_BELOW:
-        init_worker(*known, die_with_parent=False)
-        yield from map(function, chunks)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=known) as pool:
+    def map(self, function: Callable[[T], R], chunks: Iterable[T]) -> Iterator[R]:
+        """`function` over `chunks`, results in order, with a bounded number of chunks in flight."""
+        if self.executor is None:
+            yield from map(function, chunks)
+            return
         in_flight: list[Future[R]] = []
         for chunk in chunks:
-            in_flight.append(pool.submit(function, chunk))
-            if len(in_flight) >= 3 * workers:  # bounded look-ahead keeps memory flat
+            in_flight.append(self.executor.submit(function, chunk))
+            if len(in_flight) >= self.window:
                 yield in_flight.pop(0).result()
         for future in in_flight:
             yield future.result()
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
 
 
 def _quiet(progress: bool | None) -> bool:

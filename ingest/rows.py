@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 PARTIES = {"claims_administrator": "claims_administrator_citations", "reviewer": "reviewer_citations"}
 DATE_FIELDS = ("decision_date", "date_assigned", "date_of_injury", "ur_denial_date", "application_received")
@@ -62,12 +61,6 @@ class LetterTables:
     letters: pa.Table
     items: pa.Table
     citations: pa.Table
-
-    def without(self, shas: set[str]) -> LetterTables:
-        """The same tables less the letters in `shas` (duplicates met twice in one run)."""
-        keep = [pc.invert(pc.is_in(table["sha256"], pa.array(sorted(shas), pa.string())))
-                for table in (self.letters, self.items, self.citations)]
-        return LetterTables(*(table.filter(mask) for table, mask in zip((self.letters, self.items, self.citations), keep)))
 
 
 def letter_tables(letters: list[Loaded]) -> LetterTables:
