@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from imr import build as warehouse_build
 from ingest import pipeline
 from ingest import synth as synth_letters
 from ingest.extract import sha256_of, text_of
@@ -79,6 +80,18 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
             click.echo(f"imr ingest --reparse: {summary}", err=True)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@home_option
+@click.option("--quiet", is_flag=True, help="Print dbt's output only when it fails.")
+def build(home: Path, quiet: bool) -> None:
+    """Build the marts with dbt into --home/imr.duckdb (built aside, then swapped in)."""
+    try:
+        result = warehouse_build.build(home, quiet=quiet)
+    except warehouse_build.BuildError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"imr build: marts published in {result.live} (schema marts)", err=True)
 
 
 @main.command()

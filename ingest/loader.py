@@ -147,7 +147,8 @@ class RawStore:
         home.mkdir(parents=True, exist_ok=True)
         self.path = home / DATABASE
         try:
-            self.con = duckdb.connect(str(self.path))
+            # Bounded memory however much comes in: DuckDB spills rather than caching the whole file.
+            self.con = duckdb.connect(str(self.path), config={"memory_limit": "256MB"})
         except duckdb.IOException as error:
             raise RuntimeError(f"{self.path}: cannot open the raw database for writing ({error})") from None
         self.con.execute(SCHEMA)

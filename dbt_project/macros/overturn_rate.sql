@@ -1,0 +1,28 @@
+{#-
+    The columns every overturn-rate mart shares, over rows of fct_imr_decisions grouped by the
+    caller: counts, the rate, its Wilson score 95% interval, and whether the group is too small
+    to read (fewer decisions than var('min_group_decisions')).
+-#}
+{% macro overturn_rate_columns(overturned='is_overturned', z=1.96) -%}
+    count(*) as decisions,
+    sum(case when {{ overturned }} then 1 else 0 end) as overturned,
+    {{ wilson_interval('sum(case when ' ~ overturned ~ ' then 1 else 0 end)', 'count(*)', z) }},
+    count(*) < {{ var('min_group_decisions') }} as is_small_group
+{%- endmacro %}
+
+{#-
+    overturn_rate, ci_low and ci_high for k successes out of n trials. The bounds are clamped to
+    the rate itself, which they bracket in exact arithmetic: floating point can put the lower
+    bound of a zero rate a hair above zero.
+-#}
+{% macro wilson_interval(k, n, z=1.96) -%}
+    {%- set p = '(1.0 * ' ~ k ~ ' / ' ~ n ~ ')' -%}
+    {%- set z2 = z * z -%}
+    {{ p }} as overturn_rate,
+    least({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})
+        - {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + {{ z2 }} / (4.0 * {{ n }} * {{ n }})))
+        / (1 + {{ z2 }} / {{ n }})) as ci_low,
+    greatest({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})
+        + {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + {{ z2 }} / (4.0 * {{ n }} * {{ n }})))
+        / (1 + {{ z2 }} / {{ n }})) as ci_high
+{%- endmacro %}

@@ -1,0 +1,70 @@
+-- One row per decided item of a current letter, wide: what was asked, what IMR decided, how the
+-- item is classified, who reviewed it, what each side cited, and when.
+with
+
+items as (
+
+    select * from {{ ref('int_items_classified') }}
+
+),
+
+guidelines as (
+
+    select * from {{ ref('int_item_guidelines') }}
+
+),
+
+letters as (
+
+    select * from {{ ref('int_letters_described') }}
+
+),
+
+decisions as (
+
+    select
+        items.item_key,
+        items.letter_sha256,
+        letters.case_number,
+        items.item_ordinal,
+        items.treatment,
+        items.original_request,
+        items.decision,
+        items.is_overturned,
+        items.service_category,
+        items.service_subcategory,
+        items.drug_class,
+        items.body_region,
+        items.laterality,
+        items.is_retrospective,
+        items.is_modified_ur,
+        items.is_associated_surgical_service,
+        letters.reviewer_specialty,
+        letters.primary_specialty_as_written as reviewer_specialty_as_written,
+        letters.reviewer_licensure_states,
+        guidelines.reviewer_guideline_family,
+        guidelines.reviewer_guideline_chapter,
+        guidelines.reviewer_citation_count,
+        guidelines.ca_guideline_family,
+        guidelines.ca_guideline_chapter,
+        guidelines.ca_citation_count,
+        guidelines.ca_cited_evidence,
+        letters.determination as letter_determination,
+        letters.priority,
+        letters.decision_date,
+        letters.decision_month,
+        letters.date_of_injury,
+        letters.application_received_date,
+        letters.days_application_to_decision,
+        letters.patient_age,
+        letters.patient_age_band,
+        letters.patient_sex
+    from items
+    inner join guidelines
+        on items.item_key = guidelines.item_key
+    inner join letters
+        on items.letter_sha256 = letters.letter_sha256
+
+)
+
+select * from decisions

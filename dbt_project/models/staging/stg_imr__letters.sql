@@ -1,0 +1,66 @@
+-- One current document per case: a re-issued letter (same case number, other bytes) replaces
+-- the earlier one by decision date, then by load time. Letters without a case number stand alone.
+with
+
+source as (
+
+    select * from {{ source('imr', 'letters') }}
+
+),
+
+renamed as (
+
+    select
+        sha256 as letter_sha256,
+        case_number,
+        source_file,
+        source_path,
+        file_size as file_size_bytes,
+        decision_date,
+        date_assigned,
+        date_of_injury,
+        ur_denial_date,
+        application_received as application_received_date,
+        priority,
+        reviewer_licensure,
+        reviewer_specialties,
+        patient_age,
+        patient_sex,
+        diagnoses,
+        determination,
+        parser_version,
+        load_id,
+        loaded_at,
+        row_number() over (
+            partition by coalesce(case_number, sha256)
+            order by decision_date desc nulls last, loaded_at desc, sha256
+        ) as document_rank
+
+    from source
+
+)
+
+select
+    letter_sha256,
+    case_number,
+    source_file,
+    source_path,
+    file_size_bytes,
+    decision_date,
+    date_assigned,
+    date_of_injury,
+    ur_denial_date,
+    application_received_date,
+    priority,
+    reviewer_licensure,
+    reviewer_specialties,
+    patient_age,
+    patient_sex,
+    diagnoses,
+    determination,
+    parser_version,
+    load_id,
+    loaded_at
+
+from renamed
+where document_rank = 1

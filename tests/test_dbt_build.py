@@ -1,0 +1,154 @@
+"""`imr build` on synthetic letters: the marts agree with counts computed here, in Python, from
+the true records; the published file is readable by DuckDB 1.x; the swap is atomic."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from imr.build import PROJECT_DIR, BuildError, build, dbt
+from ingest.pipeline import ingest
+from ingest.synth import write
+
+SEEDS = PROJECT_DIR / "dbt_project" / "seeds"
+
+
+def first_match(text: str, rules: list[dict[str, str]], field: str, default: str) -> str:
+    """The seed-rule semantics, written again here: first rule by priority whose pattern matches."""
+    for rule in rules:
+        if re.search(rule["pattern"], text.lower()):
+            return rule[field]
+    return default
+
+
+def load_rules(name: str) -> list[dict[str, str]]:
+    with (SEEDS / name).open(encoding="utf-8") as file:
+        return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), int(rule["rule_id"])))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
+    write(letters, 300, seed=42)
+    ingest([letters], home)
+    build(home, quiet=True)
+    truth = [json.loads(line) for line in (letters / "truth.jsonl").read_text().splitlines()]
+    return home, truth
+
+
+def query(home: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(home / "imr.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_fact_has_one_row_per_item(built: tuple[Path, list[dict]]) -> None:
+    home, truth = built
+    items = [item for letter in truth for item in letter["items"]]
+    assert query(home, "select count(*), sum(case when is_overturned then 1 else 0 end) from marts.fct_imr_decisions") == [
+        (len(items), sum(item["decision"] == "overturned" for item in items))]
+
+
+def test_rates_by_service_category_match_the_seed_rules_applied_in_python(built: tuple[Path, list[dict]]) -> None:
+    home, truth = built
+    rules = load_rules("service_taxonomy.csv")
+    expected: Counter[tuple[str, bool]] = Counter()
+    for letter in truth:
+        for item in letter["items"]:
+            category = first_match(item["treatment"], rules, "service_category", "Other")
+            expected[(category, item["decision"] == "overturned")] += 1
+    rows = query(home, "select service_category, decisions, overturned from marts.overturn_rates_by_service_category")
+    assert {c: (d, o) for c, d, o in rows} == {
+        c: (expected[(c, False)] + expected[(c, True)], expected[(c, True)]) for c, _ in expected}
+
+
+def test_rates_by_reviewer_guideline_family_and_month(built: tuple[Path, list[dict]]) -> None:
+    home, truth = built
+    families: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    for letter in truth:
+        for item in letter["items"]:
+            cited = item["reviewer_citations"]
+            families[cited[0]["family"] if cited else "None cited"] += 1
+            months[letter["decision_date"][:7]] += 1
+    rows = query(home, "select guideline_family, sum(decisions) from marts.overturn_rates_by_guideline group by 1")
+    assert dict(rows) == dict(families)
+    rows = query(home, "select strftime(decision_month, '%Y-%m'), decisions from marts.overturn_rates_by_month")
+    assert dict(rows) == dict(months)
+
+
+def test_rates_by_specialty_and_claims_administrator_evidence(built: tuple[Path, list[dict]]) -> None:
+    home, truth = built
+    specialties: Counter[str] = Counter()
+    evidence: Counter[bool] = Counter()
+    for letter in truth:
+        for item in letter["items"]:
+            specialties[letter["reviewer_specialties"][0]] += 1
+            evidence[bool(item["claims_administrator_citations"])] += 1
+    assert dict(query(home, "select reviewer_specialty, decisions from marts.overturn_rates_by_specialty")) == dict(specialties)
+    assert dict(query(home, "select ca_cited_evidence, decisions from marts.overturn_rates_by_ca_evidence")) == dict(evidence)
+
+
+def test_rates_and_intervals_are_consistent(built: tuple[Path, list[dict]]) -> None:
+    home, _ = built
+    rows = query(home, "select decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
+                       "from marts.overturn_rates_by_service_category")
+    for decisions, overturned, rate, low, high, small in rows:
+        assert rate == pytest.approx(overturned / decisions)
+        assert 0 <= low <= rate <= high <= 1
+        assert small == (decisions < 30)
+
+
+def test_marts_are_documented_in_the_database(built: tuple[Path, list[dict]]) -> None:
+    home, _ = built
+    undocumented = query(home, "select table_name, column_name from duckdb_columns() "
+                               "where schema_name = 'marts' and (comment is null or comment = '')")
+    assert undocumented == []
+
+
+def test_published_file_opens_in_duckdb_1x(built: tuple[Path, list[dict]]) -> None:
+    python = os.environ.get("IMR_DUCKDB1_PYTHON")
+    if not python:
+        if os.environ.get("CI"):
+            pytest.fail("IMR_DUCKDB1_PYTHON is not set in CI (.ci/run makes a venv with duckdb 1.5)")
+        pytest.skip("IMR_DUCKDB1_PYTHON not set: no DuckDB 1.x environment to open the file with")
+    home, truth = built
+    script = ("import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+              "print(duckdb.__version__, con.execute('select count(*) from marts.fct_imr_decisions').fetchall()[0][0])")
+    result = subprocess.run([python, "-c", script, str(home / "imr.duckdb")], capture_output=True, text=True, check=True)
+    version, rows = result.stdout.split()
+    assert version.startswith("1.")
+    assert int(rows) == sum(len(letter["items"]) for letter in truth)
+
+
+def test_readers_keep_the_old_file_while_a_build_swaps_in_the_new(built: tuple[Path, list[dict]], tmp_path: Path) -> None:
+    home, _ = built
+    reader = duckdb.connect(str(home / "imr.duckdb"), read_only=True)
+    before = reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()
+    more = tmp_path / "more"
+    write(more, 20, seed=43)
+    ingest([more], home)
+    build(home, quiet=True)
+    assert reader.execute("select count(*) from marts.fct_imr_decisions").fetchall() == before
+    reader.close()
+    assert query(home, "select count(*) from marts.fct_imr_decisions")[0][0] > before[0][0]
+
+
+def test_build_without_raw_data_fails_clearly(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="run `imr ingest` first"):
+        build(tmp_path)
+
+
+def test_docs_generate_offline(built: tuple[Path, list[dict]]) -> None:
+    home, _ = built
+    result = dbt(home, "docs", "generate", quiet=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    catalog = json.loads((PROJECT_DIR / "target" / "catalog.json").read_text())
+    assert any(key.endswith("fct_imr_decisions") for key in catalog["nodes"])
