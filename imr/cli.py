@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import click
+import duckdb
 
 from imr import build as warehouse_build
 from ingest import pipeline
@@ -122,4 +123,15 @@ def demo(home: Path, count: int) -> None:
     click.echo(f"imr demo: {written} SYNTHETIC letters written to {letters}", err=True)
     summary = pipeline.ingest([letters], home)
     click.echo(f"imr demo: {summary}", err=True)
-    click.echo(f"imr demo: raw tables in {home / 'ingest.duckdb'} (schema raw)", err=True)
+    try:
+        published = warehouse_build.build(home, quiet=True)
+    except warehouse_build.BuildError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"imr demo: marts built in {published.live}; overturn rates of the SYNTHETIC letters:", err=True)
+    with duckdb.connect(str(published.live), read_only=True) as con:
+        rows = con.execute(
+            "select service_category, decisions, overturned, overturn_rate from marts.overturn_rates_by_service_category "
+            "order by decisions desc"
+        ).fetchall()
+    for category, decisions, overturned, rate in rows:
+        click.echo(f"  {category:<26}{decisions:>6} decisions {overturned:>5} overturned  {rate:6.1%}", err=True)

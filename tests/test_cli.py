@@ -18,6 +18,8 @@ def test_demo_parses_the_seed_and_ingests_synthetic_letters(tmp_path: Path) -> N
     assert "40 SYNTHETIC letters" in result.stderr
     assert "40 files: 40 loaded" in result.stderr
     assert (tmp_path / "home" / "ingest.duckdb").exists()
+    assert (tmp_path / "home" / "imr.duckdb").exists()
+    assert "overturn rates of the SYNTHETIC letters" in result.stderr
     record = json.loads(result.stdout)
     assert record["source_file"] == "seed-letter.txt"
     assert len(record["sha256"]) == 64

@@ -31,7 +31,7 @@ def first_match(text: str, rules: list[dict[str, str]], field: str, default: str
 
 def load_rules(name: str) -> list[dict[str, str]]:
     with (SEEDS / name).open(encoding="utf-8") as file:
-        return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), int(rule["rule_id"])))
+        return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), rule["rule_id"]))
 
 
 @pytest.fixture(scope="module")
