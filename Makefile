@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(VENV)/bin/imr demo
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check ingest imr tests benchmarks
+	$(VENV)/bin/ruff check ingest imr expectations tests benchmarks
 	$(VENV)/bin/python -m pytest
 
 clean:

@@ -96,6 +96,26 @@ def build(home: Path, quiet: bool) -> None:
 
 
 @main.command()
+@home_option
+@click.option("--no-docs", is_flag=True, help="Skip writing the Great Expectations Data Docs.")
+def validate(home: Path, no_docs: bool) -> None:
+    """Run every expectation suite on the warehouse; exit 1 on any critical failure."""
+    from expectations.runner import DATA_DOCS, RESULTS_DATABASE  # GE is slow to import: only here
+    from expectations.runner import validate as run_suites
+
+    try:
+        report = run_suites(home, docs=not no_docs)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(report.table())
+    click.echo(f"imr validate: run {report.run_id}: {len(report.critical_failures)} critical failures, "
+               f"{len(report.warnings)} warnings; results in {home / RESULTS_DATABASE}"
+               + ("" if no_docs else f", Data Docs in {home / DATA_DOCS}"), err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write into.")
 @click.option("--letters", "count", type=click.IntRange(min=1), required=True, help="How many letters.")
 @click.option("--pdf", is_flag=True, help="Write PDFs (reportlab) instead of text files.")

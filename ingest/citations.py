@@ -38,8 +38,11 @@ _CHAPTER = re.compile(
 )
 _NEXT_CHAPTER = re.compile(r"\s*,?\s*and\s+")
 _FAMILIES = (
-    ("ODG", re.compile(r"Official\s+Disability\s+Guidelines|\bODG\b", re.IGNORECASE)),
-    ("ACOEM", re.compile(r"\bACOEM\b|American\s+College\s+of\s+Occupational", re.IGNORECASE)),
+    # ODG is published by the Work Loss Data Institute; ACOEM's guidelines are titled
+    # "Occupational Medicine Practice Guidelines".
+    ("ODG", re.compile(r"Official\s+Disability\s+Guidelines?|\bODG\b|Work\s+Loss\s+Data\s+Institute", re.IGNORECASE)),
+    ("ACOEM", re.compile(r"\bACOEM\b|American\s+College\s+of\s+Occupational|Occupational\s+Medicine\s+Practice\s+Guidelines",
+                         re.IGNORECASE)),
 )
 
 

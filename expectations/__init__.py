@@ -1,0 +1,6 @@
+"""Great Expectations suites that judge the raw tables and the marts on every refresh.
+
+One module per suite (raw_letters, raw_items, marts); `runner` reads the warehouse read-only
+into pandas (GE 1.24 cannot validate DuckDB through its SQL datasource), runs every suite, keeps
+the results and the Data Docs, and says whether any critical expectation failed.
+"""

@@ -1,0 +1,45 @@
+"""What a suite is: named parts, each a query read into a DataFrame plus the expectations it
+must meet, each expectation with a severity (critical fails the refresh, warning is reported)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import great_expectations as gx
+
+Severity = Literal["critical", "warning"]
+
+
+def critical(expectation: gx.expectations.Expectation) -> gx.expectations.Expectation:
+    expectation.meta = {**(expectation.meta or {}), "severity": "critical"}
+    return expectation
+
+
+def warning(expectation: gx.expectations.Expectation) -> gx.expectations.Expectation:
+    expectation.meta = {**(expectation.meta or {}), "severity": "warning"}
+    return expectation
+
+
+def severity_of(expectation: gx.expectations.Expectation) -> Severity:
+    return (expectation.meta or {}).get("severity", "critical")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One DataFrame of a suite: the SQL that reads it and the expectations it must meet."""
+
+    name: str
+    sql: str
+    expectations: list[gx.expectations.Expectation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named suite; `parts` builds its parts from a read-only connection (some expectations
+    take their bounds from the data, e.g. the fact table's row count)."""
+
+    name: str
+    parts: Callable[[duckdb.DuckDBPyConnection], list[Part]]

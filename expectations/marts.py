@@ -1,0 +1,52 @@
+"""Marts: rates in [0, 1] inside their intervals, rate marts that add up to the fact table, few
+unclassified items, and an overall overturn rate near the state's published figures."""
+
+from __future__ import annotations
+
+import duckdb
+import great_expectations as gx
+
+from expectations.checks import Part, Suite, critical, warning
+
+RATE_MARTS = ("overturn_rates_by_service_category", "overturn_rates_by_guideline", "overturn_rates_by_specialty",
+              "overturn_rates_by_month", "overturn_rates_by_ca_evidence", "guideline_family_agreement")
+# Items the taxonomy leaves in 'Other': above this share the seed needs rules.
+MAX_OTHER_SHARE = 0.05
+# DWC's published share of requests overturned: 8.4% (2016) to 12.7% (2024).
+PUBLISHED_OVERTURN_BAND = (0.08, 0.13)
+
+
+def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
+    decisions = con.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
+    fact = Part(
+        name="fct_imr_decisions",
+        sql="select item_key, service_category, case when is_overturned then 1 else 0 end as overturned "
+            "from marts.fct_imr_decisions",
+        expectations=[
+            critical(gx.expectations.ExpectColumnValuesToBeUnique(column="item_key")),
+            critical(gx.expectations.ExpectTableRowCountToBeBetween(min_value=1)),
+            warning(gx.expectations.ExpectColumnValuesToNotBeInSet(
+                column="service_category", value_set=["Other"], mostly=1 - MAX_OTHER_SHARE)),
+            warning(gx.expectations.ExpectColumnMeanToBeBetween(
+                column="overturned", min_value=PUBLISHED_OVERTURN_BAND[0], max_value=PUBLISHED_OVERTURN_BAND[1])),
+        ],
+    )
+    return [fact, *(_rate_mart(name, decisions) for name in RATE_MARTS)]
+
+
+def _rate_mart(name: str, decisions: int) -> Part:
+    return Part(
+        name=name,
+        sql=f"select decisions, overturned, overturn_rate, ci_low, ci_high from marts.{name}",
+        expectations=[
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="overturn_rate", min_value=0, max_value=1)),
+            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="overturn_rate", column_B="ci_low", or_equal=True)),
+            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="ci_high", column_B="overturn_rate", or_equal=True)),
+            critical(gx.expectations.ExpectColumnSumToBeBetween(column="decisions", min_value=decisions, max_value=decisions)),
+        ],
+    )
+
+
+SUITE = Suite(name="marts", parts=parts)

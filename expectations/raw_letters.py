@@ -1,0 +1,52 @@
+"""Raw letters: identity, dates, patient, reviewer, items and text of every loaded letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import great_expectations as gx
+
+from expectations.checks import Part, Suite, critical, warning
+from ingest.states import USPS
+
+FIRST_DECISION = dt.date(2013, 1, 1)  # IMR began with injuries from 2013
+
+
+def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
+    today = dt.date.today()
+    letters = Part(
+        name="letters",
+        sql="""
+            select
+                l.sha256, l.case_number, l.decision_date, l.date_of_injury, l.patient_age, l.patient_sex,
+                length(l.full_text) as text_length,
+                (select count(*) from ingest.raw.items i where i.sha256 = l.sha256) as item_count
+            from ingest.raw.letters l
+        """,
+        expectations=[
+            critical(gx.expectations.ExpectColumnValuesToBeUnique(column="sha256")),
+            critical(gx.expectations.ExpectColumnValuesToMatchRegex(column="case_number", regex=r"^CM\d{2}-\d{7}$")),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(
+                column="decision_date", min_value=FIRST_DECISION, max_value=today)),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="date_of_injury", max_value=today)),
+            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="decision_date", column_B="date_of_injury", or_equal=True, ignore_row_if="either_value_is_missing")),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="patient_age", min_value=14, max_value=100)),
+            critical(gx.expectations.ExpectColumnValuesToBeInSet(column="patient_sex", value_set=["female", "male"])),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="item_count", min_value=1)),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="text_length", min_value=1)),
+            warning(gx.expectations.ExpectColumnValuesToNotBeNull(column="decision_date", mostly=0.95)),
+        ],
+    )
+    licensure = Part(
+        name="licensure",
+        sql="select sha256, unnest(reviewer_licensure) as state_code from ingest.raw.letters",
+        expectations=[
+            critical(gx.expectations.ExpectColumnValuesToBeInSet(column="state_code", value_set=sorted(set(USPS.values())))),
+        ],
+    )
+    return [letters, licensure]
+
+
+SUITE = Suite(name="raw_letters", parts=parts)

@@ -1,0 +1,158 @@
+"""Run every suite against a warehouse: read-only, results kept, Data Docs written.
+
+Results go to `$IMR_HOME/quality.duckdb` (table `validation.expectation_results`, one row per
+expectation per run) and the Great Expectations Data Docs to `$IMR_HOME/gx/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import great_expectations as gx
+import pyarrow as pa
+
+from expectations import marts, raw_items, raw_letters
+from expectations.checks import Severity, Suite, severity_of
+
+SUITES: tuple[Suite, ...] = (raw_letters.SUITE, raw_items.SUITE, marts.SUITE)
+RESULTS_DATABASE = "quality.duckdb"  # not validation.duckdb: its catalog would clash with schema validation
+DATA_DOCS = Path("gx") / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result."""
+
+    suite: str
+    part: str
+    expectation: str
+    column: str | None
+    severity: Severity
+    success: bool
+    observed: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A validation run: its id and every expectation's outcome."""
+
+    run_id: str
+    validated_at: dt.datetime
+    outcomes: list[Outcome]
+
+    @property
+    def critical_failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.critical_failures
+
+    def table(self) -> str:
+        """suite, expectations, passed, failed (critical / warning), as aligned text."""
+        lines = [f"{'suite':<14}{'expectations':>13}{'passed':>8}{'failed':>8}  severity of failures"]
+        for suite in dict.fromkeys(o.suite for o in self.outcomes):
+            rows = [o for o in self.outcomes if o.suite == suite]
+            failed = [o for o in rows if not o.success]
+            kinds = ", ".join(f"{sum(o.severity == s for o in failed)} {s}" for s in ("critical", "warning")
+                              if any(o.severity == s for o in failed)) or "-"
+            lines.append(f"{suite:<14}{len(rows):>13}{len(rows) - len(failed):>8}{len(failed):>8}  {kinds}")
+        for outcome in self.critical_failures + self.warnings:
+            column = f"({outcome.column})" if outcome.column else ""
+            lines.append(f"  {outcome.severity.upper()}: {outcome.suite}.{outcome.part}: {outcome.expectation}{column}: "
+                         f"{outcome.observed}")
+        return "\n".join(lines)
+
+
+def validate(home: Path, database: Path | None = None, docs: bool = True,
+             suites: tuple[Suite, ...] = SUITES) -> Report:
+    """Run the suites on the raw tables of `home` and the marts of `database` (default: the live file)."""
+    database = database or home / "imr.duckdb"
+    for needed in (home / "ingest.duckdb", database):
+        if not needed.exists():
+            raise FileNotFoundError(f"{needed}: nothing to validate (run `imr ingest` and `imr build` first)")
+    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+    validated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    context = _context(home)
+    outcomes: list[Outcome] = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute(f"attach '{home / 'ingest.duckdb'}' as ingest (read_only)")
+        for suite in suites:
+            for part in suite.parts(con):
+                frame = con.sql(part.sql).to_arrow_table().to_pandas()
+                outcomes.extend(_run_part(context, suite.name, part.name, part.expectations, frame, run_id, docs))
+    report = Report(run_id, validated_at, outcomes)
+    _keep(home, report)
+    return report
+
+
+def _context(home: Path) -> gx.data_context.AbstractDataContext:
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="great_expectations")
+    context = gx.get_context(mode="file", project_root_dir=str(home))
+    context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
+    context.variables.save()
+    return context
+
+
+def _run_part(context: gx.data_context.AbstractDataContext, suite: str, part: str,
+              expectations: list[gx.expectations.Expectation], frame: object, run_id: str, docs: bool) -> list[Outcome]:
+    name = f"{suite}.{part}"
+    datasource = context.data_sources.add_or_update_pandas(name="imr_warehouse")
+    asset = datasource.add_dataframe_asset(name=name)
+    batch = asset.add_batch_definition_whole_dataframe("whole table")
+    gx_suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
+    definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="data docs")] if docs else []
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions))
+    result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.core.run_identifier.RunIdentifier(run_name=run_id))
+    outcomes = []
+    for validation in result.run_results.values():
+        for check in validation.results:
+            config = check.expectation_config
+            outcomes.append(Outcome(
+                suite=suite, part=part, expectation=config.type, column=config.kwargs.get("column"),
+                severity=severity_of(config), success=bool(check.success), observed=_observed(check.result, check.exception_info),
+            ))
+    return outcomes
+
+
+def _observed(result: dict, exception: dict) -> str:
+    if exception and exception.get("raised_exception"):
+        return f"error: {exception.get('exception_message')}"
+    if "observed_value" in result:
+        return str(result["observed_value"])
+    if "unexpected_count" in result:
+        sample = result.get("partial_unexpected_list") or []
+        return f"{result['unexpected_count']} unexpected ({result.get('unexpected_percent', 0):.2f}%)" + (
+            f", e.g. {sample[:3]}" if sample else "")
+    return ""
+
+
+def _keep(home: Path, report: Report) -> None:
+    rows = pa.table({
+        "run_id": [report.run_id] * len(report.outcomes),
+        "validated_at": [report.validated_at] * len(report.outcomes),
+        "suite": [o.suite for o in report.outcomes],
+        "part": [o.part for o in report.outcomes],
+        "expectation": [o.expectation for o in report.outcomes],
+        "column_name": [o.column for o in report.outcomes],
+        "severity": [o.severity for o in report.outcomes],
+        "success": [o.success for o in report.outcomes],
+        "observed_value": [o.observed for o in report.outcomes],
+    })
+    with duckdb.connect(str(home / RESULTS_DATABASE)) as con:
+        con.register("rows", rows)
+        con.execute("create schema if not exists validation")
+        con.execute("create table if not exists validation.expectation_results as select * from rows limit 0")
+        con.execute("insert into validation.expectation_results by name select * from rows")

@@ -1,0 +1,101 @@
+"""The suites pass a clean warehouse and catch planted defects with the right severity."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations import marts, raw_items, raw_letters
+from expectations.runner import RESULTS_DATABASE, Report, validate
+from imr.build import build
+from ingest.pipeline import ingest
+from ingest.synth import write
+
+
+@pytest.fixture(scope="module")
+def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
+    write(letters, 400, seed=8)
+    ingest([letters], home)
+    build(home, quiet=True)
+    return home
+
+
+@pytest.fixture
+def home(clean_home: Path, tmp_path: Path) -> Path:
+    """A copy of the clean warehouse to plant a defect in."""
+    copy = tmp_path / "home"
+    copy.mkdir()
+    for name in ("ingest.duckdb", "imr.duckdb"):
+        shutil.copy(clean_home / name, copy / name)
+    return copy
+
+
+def _execute(database: Path, sql: str) -> None:
+    with duckdb.connect(str(database)) as con:
+        con.execute(sql)
+
+
+def _failed(report: Report) -> set[tuple[str, str, str | None, str]]:
+    return {(o.part, o.expectation, o.column, o.severity) for o in report.outcomes if not o.success}
+
+
+def test_clean_warehouse_passes_every_suite_and_results_are_kept(clean_home: Path) -> None:
+    report = validate(clean_home)
+    assert report.ok, report.table()
+    assert {o.suite for o in report.outcomes} == {"raw_letters", "raw_items", "marts"}
+    assert (clean_home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
+    with duckdb.connect(str(clean_home / RESULTS_DATABASE), read_only=True) as con:
+        rows = con.execute("select count(*), count(distinct run_id) from validation.expectation_results").fetchall()
+    assert rows == [(len(report.outcomes), 1)]
+
+
+def test_future_decision_date_is_critical(home: Path) -> None:
+    _execute(home / "ingest.duckdb", "update raw.letters set decision_date = date '2031-01-01' "
+                                     "where sha256 = (select min(sha256) from raw.letters)")
+    report = validate(home, docs=False, suites=(raw_letters.SUITE,))
+    assert not report.ok
+    assert ("letters", "expect_column_values_to_be_between", "decision_date", "critical") in _failed(report)
+
+
+def test_unknown_state_and_impossible_age_are_critical(home: Path) -> None:
+    _execute(home / "ingest.duckdb", "update raw.letters set reviewer_licensure = ['CA', 'XX'], patient_age = 7 "
+                                     "where sha256 = (select min(sha256) from raw.letters)")
+    failed = _failed(validate(home, docs=False, suites=(raw_letters.SUITE,)))
+    assert ("licensure", "expect_column_values_to_be_in_set", "state_code", "critical") in failed
+    assert ("letters", "expect_column_values_to_be_between", "patient_age", "critical") in failed
+
+
+def test_decision_maybe_is_critical(home: Path) -> None:
+    _execute(home / "ingest.duckdb", "update raw.items set decision = 'maybe' where ordinal = 1 "
+                                     "and sha256 = (select min(sha256) from raw.items)")
+    report = validate(home, docs=False, suites=(raw_items.SUITE,))
+    assert ("items", "expect_column_values_to_be_in_set", "decision", "critical") in _failed(report)
+    assert not report.ok
+
+
+def test_rate_of_one_and_a_half_is_critical(home: Path) -> None:
+    _execute(home / "imr.duckdb", "update marts.overturn_rates_by_service_category set overturn_rate = 1.5 "
+                                  "where service_category = (select min(service_category) "
+                                  "from marts.overturn_rates_by_service_category)")
+    failed = _failed(validate(home, docs=False, suites=(marts.SUITE,)))
+    assert ("overturn_rates_by_service_category", "expect_column_values_to_be_between", "overturn_rate", "critical") in failed
+
+
+def test_mart_that_no_longer_adds_up_is_critical(home: Path) -> None:
+    _execute(home / "imr.duckdb", "delete from marts.overturn_rates_by_specialty where reviewer_specialty = "
+                                  "(select max(reviewer_specialty) from marts.overturn_rates_by_specialty)")
+    failed = _failed(validate(home, docs=False, suites=(marts.SUITE,)))
+    assert ("overturn_rates_by_specialty", "expect_column_sum_to_be_between", "decisions", "critical") in failed
+
+
+def test_implausible_overall_rate_and_unclassified_items_are_warnings(home: Path) -> None:
+    _execute(home / "imr.duckdb", "update marts.fct_imr_decisions set is_overturned = true, service_category = 'Other'")
+    report = validate(home, docs=False, suites=(marts.SUITE,))
+    failed = _failed(report)
+    assert ("fct_imr_decisions", "expect_column_mean_to_be_between", "overturned", "warning") in failed
+    assert ("fct_imr_decisions", "expect_column_values_to_not_be_in_set", "service_category", "warning") in failed
+    assert report.ok  # warnings are reported, they do not fail the refresh
