@@ -1,6 +1,6 @@
 """Run every suite against a warehouse: read-only, results kept, Data Docs written.
 
-Results go to `$IMR_HOME/quality.duckdb` (table `validation.expectation_results`, one row per
+Results go to `$IMR_HOME/operations.duckdb` (table `ops.expectation_results`, one row per
 expectation per run) and the Great Expectations Data Docs to `$IMR_HOME/gx/`.
 """
 
@@ -21,7 +21,7 @@ from expectations import marts, raw_items, raw_letters
 from expectations.checks import Severity, Suite, severity_of
 
 SUITES: tuple[Suite, ...] = (raw_letters.SUITE, raw_items.SUITE, marts.SUITE)
-RESULTS_DATABASE = "quality.duckdb"  # not validation.duckdb: its catalog would clash with schema validation
+RESULTS_DATABASE = "operations.duckdb"  # run records; its catalog name must differ from the schema name
 DATA_DOCS = Path("gx") / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
@@ -153,6 +153,6 @@ def _keep(home: Path, report: Report) -> None:
     })
     with duckdb.connect(str(home / RESULTS_DATABASE)) as con:
         con.register("rows", rows)
-        con.execute("create schema if not exists validation")
-        con.execute("create table if not exists validation.expectation_results as select * from rows limit 0")
-        con.execute("insert into validation.expectation_results by name select * from rows")
+        con.execute("create schema if not exists ops")
+        con.execute("create table if not exists ops.expectation_results as select * from rows limit 0")
+        con.execute("insert into ops.expectation_results by name select * from rows")

@@ -1,16 +1,21 @@
-"""`imr build`: dbt builds the warehouse file beside the live one, which is replaced only once
-the build succeeded, so readers never see a half-built file.
+"""`imr build`: dbt builds the warehouse file beside the served one, which is replaced only once
+the build succeeded (and, in a refresh, once it validated), so readers never see a half-built file.
 
 dbt runs in a child process: dbt-duckdb keeps its connection open in the process that ran it,
-and the built file must be free before it is moved into place.
+and the built file must be free before it is moved into place. The child dies with its parent,
+so a killed refresh leaves no dbt behind holding the build file.
 """
 
 from __future__ import annotations
 
+import ctypes
+import json
 import os
+import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -19,14 +24,15 @@ BUILD_DIR = "build"
 
 
 class BuildError(RuntimeError):
-    """dbt failed; the live warehouse file is untouched."""
+    """dbt failed; the served warehouse file is untouched."""
 
 
 @dataclass(frozen=True)
 class Build:
-    """Where one build writes, and where its result goes."""
+    """Where one build writes, where its result goes, and what dbt did."""
 
     home: Path
+    results: Counter[str] = field(default_factory=Counter)  # e.g. {"model success": 18, "test pass": 97}
 
     @property
     def staged(self) -> Path:
@@ -36,38 +42,63 @@ class Build:
     def live(self) -> Path:
         return self.home / WAREHOUSE_FILE
 
+    @property
+    def artifacts(self) -> Path:
+        return self.home / BUILD_DIR / "dbt"
+
 
 def dbt(home: Path, *args: str, database: Path | None = None, quiet: bool = False) -> subprocess.CompletedProcess[str]:
     """Run a dbt command of this project against the warehouse under `home`."""
+    artifacts = Build(home).artifacts
     env = {
         **os.environ,
         "IMR_HOME": str(home.absolute()),
         "IMR_BUILD_DATABASE": str((database or home / WAREHOUSE_FILE).absolute()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_TARGET_PATH": str(PROJECT_DIR / "target"),
-        "DBT_LOG_PATH": str(PROJECT_DIR / "target" / "logs"),
+        "DBT_TARGET_PATH": str(artifacts.absolute()),
+        "DBT_LOG_PATH": str((artifacts / "logs").absolute()),
     }
     command = [str(Path(sys.executable).with_name("dbt")), *args,
                "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    return subprocess.run(command, env=env, capture_output=quiet, text=True, check=False)
+    return subprocess.run(command, env=env, capture_output=quiet, text=True, check=False, preexec_fn=_die_with_parent)
 
 
-def build(home: Path, quiet: bool = False) -> Build:
-    """dbt build into home/build/imr.duckdb, then swap it into home/imr.duckdb atomically."""
-    target = Build(home)
+def stage(home: Path, quiet: bool = False) -> Build:
+    """dbt build into home/build/imr.duckdb; the served file is not touched."""
     if not (home / "ingest.duckdb").exists():
         raise BuildError(f"{home / 'ingest.duckdb'}: no raw database here; run `imr ingest` first")
+    target = Build(home)
     target.staged.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (target.staged, target.staged.with_name(WAREHOUSE_FILE + ".wal")):
-        leftover.unlink(missing_ok=True)  # every build starts from an empty file
+        leftover.unlink(missing_ok=True)  # every build starts from an empty file, whatever a killed one left
     result = dbt(home, "build", database=target.staged, quiet=quiet)
+    target.results.update(_run_results(target.artifacts / "run_results.json"))
     if result.returncode != 0:
         tail = (result.stdout or "")[-3000:] if quiet else ""
         raise BuildError(f"dbt build failed (exit {result.returncode}); {target.live} is unchanged\n{tail}")
-    publish(target)
     return target
 
 
 def publish(target: Build) -> None:
-    """Move the staged file over the live one (a rename: readers see the old file or the new one)."""
+    """Move the staged file over the served one in one rename: readers see the old file or the new."""
     os.replace(target.staged, target.live)
+
+
+def build(home: Path, quiet: bool = False) -> Build:
+    """Stage and publish (no validation: `imr refresh` validates between the two)."""
+    target = stage(home, quiet=quiet)
+    publish(target)
+    return target
+
+
+def _run_results(path: Path) -> Counter[str]:
+    """Counts of dbt node results by resource type and status ("model success", "test fail", ...)."""
+    if not path.exists():
+        return Counter()
+    results = json.loads(path.read_text()).get("results", [])
+    return Counter(f"{r['unique_id'].split('.')[0]} {r['status']}" for r in results)
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

@@ -96,6 +96,26 @@ def build(home: Path, quiet: bool) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@home_option
+@workers_option
+@click.option("--stale-after", type=click.IntRange(min=1), default=14, show_default=True,
+              help="Report the sources stale when no new letter arrived for more days than this.")
+def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, stale_after: int) -> None:
+    """Ingest, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
+    from imr.refresh import Exit, RefreshBusy  # imports Great Expectations
+    from imr.refresh import refresh as run_refresh
+
+    try:
+        report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers)
+    except RefreshBusy as error:
+        click.echo(f"imr refresh: {error}", err=True)
+        sys.exit(int(Exit.BUSY))
+    click.echo(f"imr {report.summary()}", err=True)
+    sys.exit(int(report.outcome))
+
+
+@main.command()
 @home_option
 @click.option("--no-docs", is_flag=True, help="Skip writing the Great Expectations Data Docs.")
 def validate(home: Path, no_docs: bool) -> None:

@@ -150,5 +150,5 @@ def test_docs_generate_offline(built: tuple[Path, list[dict]]) -> None:
     home, _ = built
     result = dbt(home, "docs", "generate", quiet=True)
     assert result.returncode == 0, result.stdout[-2000:]
-    catalog = json.loads((PROJECT_DIR / "target" / "catalog.json").read_text())
+    catalog = json.loads((home / "build" / "dbt" / "catalog.json").read_text())
     assert any(key.endswith("fct_imr_decisions") for key in catalog["nodes"])

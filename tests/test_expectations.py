@@ -49,7 +49,7 @@ def test_clean_warehouse_passes_every_suite_and_results_are_kept(clean_home: Pat
     assert {o.suite for o in report.outcomes} == {"raw_letters", "raw_items", "marts"}
     assert (clean_home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
     with duckdb.connect(str(clean_home / RESULTS_DATABASE), read_only=True) as con:
-        rows = con.execute("select count(*), count(distinct run_id) from validation.expectation_results").fetchall()
+        rows = con.execute("select count(*), count(distinct run_id) from ops.expectation_results").fetchall()
     assert rows == [(len(report.outcomes), 1)]
 
 

@@ -29,41 +29,37 @@ current_citations as (
 
 ),
 
-chapter_matches as (
+matched as (
 
     select
-        current_citations.citation_key,
-        chapter_rules.guideline_family,
-        chapter_rules.chapter,
-        row_number() over (
-            partition by current_citations.citation_key order by chapter_rules.priority, chapter_rules.rule_id
-        ) as match_rank
+        current_citations.*,
+        {{ first_matching_rule('lower(current_citations.guideline_title)', 'guideline_chapters',
+                               when_column='source', equals='current_citations.guideline_source') }}
+            as chapter_rule_id
     from current_citations
-    inner join chapter_rules
-        on current_citations.guideline_source = chapter_rules.source
-        and {{ regex_matches('lower(current_citations.guideline_title)', 'chapter_rules.pattern') }}
 
 ),
 
 normalized as (
 
     select
-        current_citations.citation_key,
-        current_citations.item_key,
-        current_citations.letter_sha256,
-        current_citations.item_ordinal,
-        current_citations.party,
-        current_citations.citation_ordinal,
-        current_citations.guideline_source,
-        coalesce(chapter_matches.guideline_family, current_citations.guideline_family) as guideline_family,
-        coalesce(chapter_matches.chapter, current_citations.guideline_title) as guideline_chapter,
-        current_citations.guideline_title,
-        current_citations.edition_year,
-        current_citations.sections,
-        current_citations.citation_text
-    from current_citations
-    left join chapter_matches
-        on current_citations.citation_key = chapter_matches.citation_key and chapter_matches.match_rank = 1
+        matched.citation_key,
+        matched.item_key,
+        matched.letter_sha256,
+        matched.item_ordinal,
+        matched.party,
+        matched.citation_ordinal,
+        matched.guideline_source,
+        coalesce(chapter_rules.guideline_family, matched.guideline_family) as guideline_family,
+        coalesce(chapter_rules.chapter, matched.guideline_title) as guideline_chapter,
+        matched.chapter_rule_id,
+        matched.guideline_title,
+        matched.edition_year,
+        matched.sections,
+        matched.citation_text
+    from matched
+    left join chapter_rules
+        on matched.chapter_rule_id = chapter_rules.rule_id
 
 )
 

@@ -1,0 +1,136 @@
+"""`imr refresh`: one at a time, publishes only what built and validated, survives kill -9 at
+every step, never blocked by a reader of the served file."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from imr.refresh import LOCK_FILE, OPERATIONS, Exit, refresh
+from ingest.synth import write
+
+
+def _imr(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "imr", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _served_count(home: Path) -> int:
+    with duckdb.connect(str(home / "imr.duckdb"), read_only=True) as con:
+        return con.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
+
+
+def _outcomes(home: Path) -> list[str]:
+    with duckdb.connect(str(home / OPERATIONS), read_only=True) as con:
+        return [row[0] for row in con.execute("select outcome from ops.refresh_runs order by started_at").fetchall()]
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two batches of synthetic letters: a first delivery and a later one."""
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    write(first, 200, seed=61)
+    write(second, 600, seed=62)
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, letters: tuple[Path, Path]) -> Path:
+    """A home with one published refresh, kept as a template."""
+    home = tmp_path_factory.mktemp("template")
+    report = refresh([letters[0]], home)
+    assert report.outcome == Exit.PUBLISHED, report.summary()
+    return home
+
+
+@pytest.fixture
+def home(served: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "home"
+    copy.mkdir()
+    for name in ("ingest.duckdb", "imr.duckdb", OPERATIONS):
+        (copy / name).write_bytes((served / name).read_bytes())
+    return copy
+
+
+def test_refresh_publishes_and_records_its_run(home: Path, letters: tuple[Path, Path]) -> None:
+    before = _served_count(home)
+    report = refresh([letters[0]], home)
+    assert report.outcome == Exit.PUBLISHED
+    assert report.counts["letters_new"] == 0 and report.counts["duplicates"] == 200
+    assert report.counts["models_built"] > 10 and report.counts["expectations_critical_failed"] == 0
+    assert set(report.seconds) == {"ingest", "build", "validate", "publish"}
+    assert _served_count(home) == before
+    assert _outcomes(home) == ["published", "published"]
+
+
+def test_second_refresh_at_once_exits_immediately(home: Path, letters: tuple[Path, Path]) -> None:
+    with open(home / LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running refresh holds it
+        started = time.monotonic()
+        second = _imr("refresh", str(letters[0]), "--home", str(home))
+        _, stderr = second.communicate(timeout=60)
+    assert second.returncode == Exit.BUSY
+    assert "another refresh" in stderr
+    assert time.monotonic() - started < 30
+
+
+def test_failed_expectation_does_not_publish(home: Path, letters: tuple[Path, Path]) -> None:
+    with duckdb.connect(str(home / "ingest.duckdb")) as con:
+        con.execute("update raw.letters set patient_age = 3 where sha256 = (select min(sha256) from raw.letters)")
+    before = (home / "imr.duckdb").stat().st_ino
+    report = refresh([letters[0]], home)
+    assert report.outcome == Exit.VALIDATION_FAILED
+    assert "patient_age" in report.message
+    assert (home / "imr.duckdb").stat().st_ino == before  # the served file was not replaced
+    assert _outcomes(home)[-1] == "validation_failed"
+
+
+def test_reader_holding_the_served_file_never_blocks_a_refresh(home: Path, letters: tuple[Path, Path]) -> None:
+    reader = duckdb.connect(str(home / "imr.duckdb"), read_only=True)
+    before = reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
+    report = refresh([letters[1]], home)
+    assert report.outcome == Exit.PUBLISHED
+    assert reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0] == before
+    reader.close()
+    assert _served_count(home) > before
+
+
+def _wait_for(condition, process: subprocess.Popen[str], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, f"refresh ended before the kill point: {process.communicate()[1]}"
+        assert time.monotonic() < deadline, "kill point never reached"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("step", ["ingest", "build", "validate"])
+def test_refresh_killed_at_each_step_leaves_the_served_file_and_the_next_one_completes(
+        home: Path, letters: tuple[Path, Path], step: str) -> None:
+    before = _served_count(home)
+    started = time.time()
+    staged = home / "build" / "imr.duckdb"
+    run_results = home / "build" / "dbt" / "run_results.json"
+    process = _imr("refresh", str(letters[1]), "--home", str(home))
+    conditions = {
+        "ingest": lambda: (home / "ingest.duckdb.wal").exists() and (home / "ingest.duckdb.wal").stat().st_size > 200_000,
+        "build": lambda: staged.exists() and staged.stat().st_size > 0,
+        "validate": lambda: staged.exists() and run_results.exists() and run_results.stat().st_mtime > started
+        and (home / "gx").exists(),
+    }
+    _wait_for(conditions[step], process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+    assert _served_count(home) == before  # still the previous publication, whole
+    rerun = _imr("refresh", str(letters[1]), "--home", str(home))
+    _, stderr = rerun.communicate(timeout=600)
+    assert rerun.returncode == Exit.PUBLISHED, stderr
+    assert _served_count(home) > before
+    assert _outcomes(home)[-2:] == ["aborted", "published"]
