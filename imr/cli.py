@@ -11,6 +11,7 @@ import click
 import duckdb
 
 from imr import build as warehouse_build
+from imr import serve
 from ingest import pipeline
 from ingest import synth as synth_letters
 from ingest.extract import sha256_of, text_of
@@ -133,6 +134,36 @@ def validate(home: Path, no_docs: bool) -> None:
                + ("" if no_docs else f", Data Docs in {home / DATA_DOCS}"), err=True)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command()
+@home_option
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write one Parquet file per mart into.")
+def export(home: Path, parquet_dir: Path) -> None:
+    """Write every mart of the served warehouse as Parquet."""
+    try:
+        written = serve.export_parquet(home, parquet_dir)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"imr export: {len(written)} marts written to {parquet_dir}", err=True)
+
+
+@main.command()
+@home_option
+@click.option("--postgres", "url", required=True, help="PostgreSQL URL, e.g. postgresql://user@host/db.")
+@click.option("--schema", default="marts", show_default=True, help="Schema the marts go into.")
+@click.option("--reader-role", default="imr_reader", show_default=True, help="Read-only role BI tools use.")
+def publish(home: Path, url: str, schema: str, reader_role: str) -> None:
+    """Copy the served marts into PostgreSQL in one transaction; grant the reader role SELECT only."""
+    import psycopg
+
+    try:
+        copied = serve.publish_postgres(home, url, schema=schema, reader_role=reader_role)
+    except (FileNotFoundError, psycopg.Error) as error:
+        raise click.ClickException(str(error).strip()) from None
+    click.echo(f"imr publish: {len(copied)} marts ({sum(copied.values())} rows) in schema {schema}; "
+               f"role {reader_role} may read them", err=True)
 
 
 @main.command()

@@ -1,0 +1,132 @@
+"""Reaching the marts: Parquet export, SQLAlchemy (duckdb-engine, as Superset connects), and a
+PostgreSQL schema with a read-only role (needs IMR_TEST_POSTGRES_URL: a server the tests may
+create databases and roles on; .ci/run starts one)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy
+
+from imr.build import build
+from imr.serve import export_parquet, publish_postgres
+from ingest.pipeline import ingest
+from ingest.synth import write
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
+    write(letters, 150, seed=71)
+    ingest([letters], home)
+    build(home, quiet=True)
+    return home
+
+
+def _marts(home: Path) -> dict[str, int]:
+    with duckdb.connect(str(home / "imr.duckdb"), read_only=True) as con:
+        names = [n for (n,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
+        return {n: con.execute(f"select count(*) from marts.{n}").fetchall()[0][0] for n in names}
+
+
+def test_export_parquet_writes_every_mart(home: Path, tmp_path: Path) -> None:
+    written = export_parquet(home, tmp_path / "parquet")
+    assert {p.stem: pq.read_metadata(p).num_rows for p in written} == _marts(home)
+
+
+def test_sqlalchemy_duckdb_engine_reads_the_served_file(home: Path) -> None:
+    engine = sqlalchemy.create_engine(f"duckdb:///{home / 'imr.duckdb'}", connect_args={"read_only": True})
+    with engine.connect() as connection:
+        tables = sqlalchemy.inspect(connection).get_table_names(schema="marts")
+        count = connection.execute(sqlalchemy.text("select count(*) from marts.fct_imr_decisions")).scalar()
+    engine.dispose()
+    assert "fct_imr_decisions" in tables and "overturn_rates_by_service_category" in tables
+    assert count == _marts(home)["fct_imr_decisions"]
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A fresh database on the test server; yields its URL."""
+    psycopg = pytest.importorskip("psycopg")
+    admin = os.environ.get("IMR_TEST_POSTGRES_URL")
+    if not admin:
+        if os.environ.get("CI"):
+            pytest.fail("IMR_TEST_POSTGRES_URL is not set in CI (.ci/run starts PostgreSQL)")
+        pytest.skip("IMR_TEST_POSTGRES_URL not set: no PostgreSQL server to publish to")
+    name = f"imr_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'create database "{name}"')
+    url = admin.replace("/postgres", f"/{name}", 1)
+    yield url
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'drop database "{name}" with (force)')
+
+
+def test_publish_twice_is_idempotent(home: Path, postgres: str) -> None:
+    import psycopg
+
+    first = publish_postgres(home, postgres)
+    second = publish_postgres(home, postgres)
+    assert first == second == _marts(home)
+    with psycopg.connect(postgres) as con:
+        schemas = {s for (s,) in con.execute("select nspname from pg_namespace where nspname like 'marts%'")}
+        count = con.execute("select count(*) from marts.fct_imr_decisions").fetchone()[0]
+        comment = con.execute("select obj_description('marts.fct_imr_decisions'::regclass)").fetchone()[0]
+    assert schemas == {"marts"}
+    assert count == _marts(home)["fct_imr_decisions"]
+    assert comment and "One row per decided item" in comment
+
+
+def test_reader_sees_old_or_new_marts_never_a_mix(home: Path, postgres: str, tmp_path: Path) -> None:
+    import psycopg
+
+    publish_postgres(home, postgres)
+    old = _marts(home)["fct_imr_decisions"]
+    more = tmp_path / "more"
+    write(more, 40, seed=72)
+    ingest([more], home)
+    build(home, quiet=True)
+    new = _marts(home)["fct_imr_decisions"]
+
+    reader = psycopg.connect(postgres)
+    reader.execute("begin isolation level repeatable read")
+    assert reader.execute("select count(*) from marts.fct_imr_decisions").fetchone()[0] == old
+    publisher = threading.Thread(target=publish_postgres, args=(home, postgres))
+    publisher.start()
+    time.sleep(1.0)
+    # The reader's transaction still sees the old marts, whole; the publisher waits for it.
+    assert reader.execute("select sum(decisions) from marts.overturn_rates_by_service_category").fetchone()[0] == old
+    assert publisher.is_alive()
+    reader.commit()
+    publisher.join(timeout=60)
+    assert not publisher.is_alive()
+    assert reader.execute("select count(*) from marts.fct_imr_decisions").fetchone()[0] == new
+    assert reader.execute("select sum(decisions) from marts.overturn_rates_by_service_category").fetchone()[0] == new
+    reader.close()
+
+
+@pytest.mark.parametrize("statement", [
+    "insert into marts.overturn_rates_by_month (decisions) values (1)",
+    "update marts.fct_imr_decisions set treatment = 'x'",
+    "delete from marts.fct_imr_decisions",
+    "create table marts.mine (x int)",
+    "create schema mine",
+    "drop table marts.fct_imr_decisions",
+])
+def test_reader_role_can_only_select(home: Path, postgres: str, statement: str) -> None:
+    import psycopg
+
+    publish_postgres(home, postgres, reader_role="imr_reader")
+    with psycopg.connect(postgres, autocommit=True) as con:
+        con.execute("set role imr_reader")
+        assert con.execute("select count(*) from marts.fct_imr_decisions").fetchone()[0] > 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute(statement)
