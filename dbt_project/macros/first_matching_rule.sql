@@ -7,8 +7,13 @@
 -#}
 {% macro first_matching_rule(text, seed, when_column=none, equals=none) -%}
     {%- if execute -%}
+        {#- The seed's own table, not ref(): in a dbt unit test ref() names the test's fixture, and
+            the rules must come from the real seed. The calling model refs the seed itself, so the
+            seed is built first. -#}
+        {%- set relation = api.Relation.create(database=target.database, schema=generate_schema_name(var('seed_schema'), none),
+                                               identifier=seed) -%}
         {%- set columns = 'rule_id, pattern' ~ (', ' ~ when_column if when_column else '') -%}
-        {%- set rules = run_query('select ' ~ columns ~ ' from ' ~ ref(seed) ~ ' order by priority, rule_id') -%}
+        {%- set rules = run_query('select ' ~ columns ~ ' from ' ~ relation ~ ' order by priority, rule_id') -%}
         case
         {%- for rule in rules.rows %}
             when {% if when_column %}{{ equals }} = {{ sql_string(rule[2]) }} and {% endif -%}
