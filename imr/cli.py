@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 import duckdb
 
+from imr import analyst, serve
 from imr import build as warehouse_build
-from imr import serve
 from ingest import pipeline
 from ingest import synth as synth_letters
 from ingest.extract import sha256_of, text_of
@@ -164,6 +164,56 @@ def publish(home: Path, url: str, schema: str, reader_role: str) -> None:
         raise click.ClickException(str(error).strip()) from None
     click.echo(f"imr publish: {len(copied)} marts ({sum(copied.values())} rows) in schema {schema}; "
                f"role {reader_role} may read them", err=True)
+
+
+@main.command()
+@click.argument("statement", required=False)
+@home_option
+@click.option("--csv", "fmt", flag_value="csv", help="CSV on stdout.")
+@click.option("--json", "fmt", flag_value="json", help="One JSON object per row on stdout.")
+def sql(statement: str | None, home: Path, fmt: str | None) -> None:
+    """Read-only SQL on the served warehouse (no STATEMENT: an interactive prompt; end with ';')."""
+    statements = [statement] if statement else _prompt_statements()
+    for text in statements:
+        try:
+            columns, rows = analyst.query(home, text)
+        except FileNotFoundError as error:
+            raise click.ClickException(str(error)) from None
+        except duckdb.Error as error:
+            if statement:
+                raise click.ClickException(str(error)) from None
+            click.echo(f"error: {error}", err=True)
+            continue
+        click.echo(analyst.render(columns, rows, fmt or "table"))
+
+
+def _prompt_statements():  # type: ignore[no-untyped-def]
+    """Statements typed at the prompt, one per ';'; an empty line or end of input quits."""
+    buffer = ""
+    while True:
+        line = click.prompt("imr" if not buffer else "...", default="", show_default=False, prompt_suffix="> ")
+        if not line.strip() and not buffer:
+            return
+        buffer += line + "\n"
+        if buffer.rstrip().endswith(";"):
+            yield buffer.rstrip().rstrip(";")
+            buffer = ""
+
+
+@main.command()
+@home_option
+def docs(home: Path) -> None:
+    """Generate the dbt docs (models, columns, lineage) and say where the Data Docs are."""
+    from expectations.runner import DATA_DOCS
+
+    try:
+        site = analyst.generate_docs(home)
+    except (FileNotFoundError, warehouse_build.BuildError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"dbt docs (one file, opens offline): {site}")
+    data_docs = home / DATA_DOCS
+    click.echo(f"expectation Data Docs: {data_docs}" if data_docs.exists()
+               else "expectation Data Docs: not yet written (run `imr validate` or `imr refresh`)")
 
 
 @main.command()

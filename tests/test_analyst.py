@@ -1,0 +1,61 @@
+"""`imr sql` and `imr docs`: read-only SQL on the served warehouse, and the docs sites."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from imr.analyst import generate_docs
+from imr.build import build
+from ingest.pipeline import ingest
+from ingest.synth import write
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
+    write(letters, 80, seed=91)
+    ingest([letters], home)
+    build(home, quiet=True)
+    return home
+
+
+def _imr(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "imr", *args], input=stdin, capture_output=True, text=True, check=False)
+
+
+def test_sql_prints_a_table_csv_and_json(home: Path) -> None:
+    sql = "select service_category, decisions from marts.overturn_rates_by_service_category order by 1"
+    table = _imr("sql", sql, "--home", str(home))
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0].split() == ["service_category", "decisions"]
+    assert table.stdout.rstrip().endswith("rows)")
+    as_csv = _imr("sql", sql, "--home", str(home), "--csv").stdout.splitlines()
+    as_json = [json.loads(line) for line in _imr("sql", sql, "--home", str(home), "--json").stdout.splitlines()]
+    assert as_csv[0] == "service_category,decisions"
+    assert [row["service_category"] for row in as_json] == [line.split(",")[0] for line in as_csv[1:]]
+    total = sum(row["decisions"] for row in as_json)
+    count = _imr("sql", "select count(*) as n from marts.fct_imr_decisions", "--home", str(home), "--json").stdout
+    assert json.loads(count)["n"] == total
+
+
+def test_sql_is_read_only_and_reports_errors(home: Path) -> None:
+    result = _imr("sql", "delete from marts.fct_imr_decisions", "--home", str(home))
+    assert result.returncode == 1 and "read-only" in result.stderr.lower()
+    assert _imr("sql", "select nonsense from nowhere", "--home", str(home)).returncode == 1
+
+
+def test_sql_prompt_runs_statements_until_an_empty_line(home: Path) -> None:
+    result = _imr("sql", "--home", str(home), stdin="select 41 + 1 as answer;\nselect\n 'two lines' as s;\n\n")
+    assert result.returncode == 0
+    assert "42" in result.stdout and "two lines" in result.stdout
+
+
+def test_docs_site_is_one_offline_file(home: Path) -> None:
+    site = generate_docs(home)
+    text = site.read_text(encoding="utf-8")
+    assert "fct_imr_decisions" in text and "overturn_rates_by_service_category" in text
