@@ -8,7 +8,8 @@ import great_expectations as gx
 
 from expectations.checks import Part, Suite, critical, warning
 
-RATE_MARTS = ("overturn_rates_by_service_category", "overturn_rates_by_guideline", "overturn_rates_by_specialty",
+RATE_MARTS = ("overturn_rates_by_service_category", "overturn_rates_by_service_subcategory",
+              "overturn_rates_by_guideline", "overturn_rates_by_specialty",
               "overturn_rates_by_month", "overturn_rates_by_ca_evidence", "guideline_family_agreement")
 # Items the taxonomy leaves in 'Other': above this share the seed needs rules.
 MAX_OTHER_SHARE = 0.05

@@ -202,6 +202,20 @@ def _prompt_statements():  # type: ignore[no-untyped-def]
 
 @main.command()
 @home_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write (default: --home/report.html).")
+def report(home: Path, out: Path | None) -> None:
+    """One self-contained HTML report of the marts, with charts and the counts behind them."""
+    from imr.report import write_report
+
+    try:
+        written = write_report(home, out)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"imr report: {written}", err=True)
+
+
+@main.command()
+@home_option
 def docs(home: Path) -> None:
     """Generate the dbt docs (models, columns, lineage) and say where the Data Docs are."""
     from expectations.runner import DATA_DOCS

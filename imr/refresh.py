@@ -23,6 +23,7 @@ import duckdb
 from expectations.runner import RESULTS_DATABASE as OPERATIONS
 from expectations.runner import validate
 from imr.build import BuildError, publish, stage
+from imr.report import write_report
 from ingest import pipeline
 
 LOCK_FILE = "refresh.lock"
@@ -124,6 +125,7 @@ def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: in
             return
     with _step(report, "publish"):
         publish(built)
+        write_report(home)  # the analysts' report follows every publication
     report.outcome = Exit.PUBLISHED
 
 

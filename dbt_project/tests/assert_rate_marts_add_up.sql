@@ -9,7 +9,7 @@ fact as (
 
 marts as (
 
-    {% for mart in ['overturn_rates_by_service_category', 'overturn_rates_by_guideline',
+    {% for mart in ['overturn_rates_by_service_category', 'overturn_rates_by_service_subcategory', 'overturn_rates_by_guideline',
                     'overturn_rates_by_specialty', 'overturn_rates_by_month', 'overturn_rates_by_ca_evidence',
                     'guideline_family_agreement'] %}
     select '{{ mart }}' as mart, sum(decisions) as decisions from {{ ref(mart) }}
