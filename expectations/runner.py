@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import pyarrow as pa
 
 from expectations import marts, raw_items, raw_letters
 from expectations.checks import Severity, Suite, severity_of
+from ingest.clock import new_run_id, utc_now
 
 SUITES: tuple[Suite, ...] = (raw_letters.SUITE, raw_items.SUITE, marts.SUITE)
 RESULTS_DATABASE = "operations.duckdb"  # run records; its catalog name must differ from the schema name
@@ -81,8 +81,8 @@ def validate(home: Path, database: Path | None = None, docs: bool = True,
     for needed in (home / "ingest.duckdb", database):
         if not needed.exists():
             raise FileNotFoundError(f"{needed}: nothing to validate (run `imr ingest` and `imr build` first)")
-    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
-    validated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    run_id = new_run_id()
+    validated_at = utc_now()
     context = _context(home)
     outcomes: list[Outcome] = []
     with duckdb.connect(str(database), read_only=True) as con:

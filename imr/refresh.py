@@ -8,10 +8,8 @@ refresh is one row of `ops.refresh_runs` in `$IMR_HOME/operations.duckdb`.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from expectations.runner import validate
 from imr.build import BuildError, publish, stage
 from imr.report import write_report
 from ingest import pipeline
+from ingest.clock import new_run_id, utc_now
 
 LOCK_FILE = "refresh.lock"
 
@@ -85,7 +84,7 @@ def exclusive(home: Path) -> Iterator[None]:
 
 def refresh(paths: list[Path], home: Path, stale_after_days: int = 14, workers: int | None = None) -> RefreshReport:
     """One refresh of `home` from `paths`; raises RefreshBusy when another one runs."""
-    report = RefreshReport(dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8])
+    report = RefreshReport(new_run_id())
     with exclusive(home):
         _record_start(home, report)
         try:
@@ -144,7 +143,7 @@ def _staleness(home: Path, stale_after_days: int) -> int | None:
         newest = con.execute("select max(loaded_at) from raw.letters").fetchall()[0][0]
     if newest is None:
         return None
-    age = (dt.datetime.now(dt.UTC).replace(tzinfo=None) - newest).days
+    age = (utc_now() - newest).days
     return age if age > stale_after_days else None
 
 
@@ -169,7 +168,7 @@ def _record_start(home: Path, report: RefreshReport) -> None:
         con.execute(_RUNS_SCHEMA)
         con.execute("update ops.refresh_runs set outcome = 'aborted' where outcome = 'running'")  # killed ones
         con.execute("insert into ops.refresh_runs (refresh_id, started_at, outcome) values (?, ?, 'running')",
-                    [report.refresh_id, dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+                    [report.refresh_id, utc_now()])
 
 
 def _record_end(home: Path, report: RefreshReport) -> None:
@@ -177,6 +176,6 @@ def _record_end(home: Path, report: RefreshReport) -> None:
         con.execute(
             "update ops.refresh_runs set ended_at = ?, outcome = ?, exit_status = ?, message = ?, counts = ?, "
             "step_seconds = ?, stale_days = ? where refresh_id = ?",
-            [dt.datetime.now(dt.UTC).replace(tzinfo=None), report.outcome.name.lower(), int(report.outcome),
+            [utc_now(), report.outcome.name.lower(), int(report.outcome),
              report.message, report.counts, report.seconds, report.stale_days, report.refresh_id],
         )

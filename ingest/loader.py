@@ -10,7 +10,6 @@ batches or nothing.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ingest.clock import new_run_id, utc_now
 from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
 
 DATABASE = "ingest.duckdb"
@@ -179,22 +179,22 @@ class RawStore:
 
     def start_run(self, parser_version: str) -> str:
         """A new run id; runs a killed process left 'running' are marked 'aborted'."""
-        load_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+        load_id = new_run_id()
         self.con.execute("update raw.ingest_runs set status = 'aborted' where status = 'running'")
         self.con.execute(
             "insert into raw.ingest_runs (load_id, started_at, parser_version, status) values (?, ?, ?, 'running')",
-            [load_id, _now(), parser_version],
+            [load_id, utc_now(), parser_version],
         )
         return load_id
 
     def finish_run(self, load_id: str, status: str) -> None:
-        self.con.execute("update raw.ingest_runs set ended_at = ?, status = ? where load_id = ?", [_now(), status, load_id])
+        self.con.execute("update raw.ingest_runs set ended_at = ?, status = ? where load_id = ?", [utc_now(), status, load_id])
 
     # Writing ---------------------------------------------------------------------------------
 
     def write_batch(self, load_id: str, batch: Batch, parser_version: str) -> None:
         """One transaction: the batch's rows and its run counters, or nothing."""
-        now = _now()
+        now = utc_now()
         run_values = {"parser_version": parser_version, "load_id": load_id, "loaded_at": now}
         tables = {
             name: _with_run_columns(
@@ -269,10 +269,6 @@ def _with_run_columns(table: pa.Table, values: dict[str, Any]) -> pa.Table:
     for name, value in values.items():
         table = table.append_column(pa.field(name, _RUN_TYPES[name]), pa.array([value] * table.num_rows, _RUN_TYPES[name]))
     return table
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _quarantine_table(quarantined: list[Quarantined], load_id: str, now: dt.datetime) -> pa.Table:
