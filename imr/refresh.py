@@ -104,7 +104,7 @@ def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: in
         c = ingested.counts
         report.counts.update(files_seen=c.files_seen, letters_new=c.loaded, duplicates=c.duplicates,
                              quarantined=c.quarantined + c.known_bad)
-    report.stale_days = _staleness(home, stale_after_days)
+    report.stale_days = staleness(home, stale_after_days)
     with _step(report, "build"):
         try:
             built = stage(home, quiet=True)
@@ -137,7 +137,7 @@ def _step(report: RefreshReport, name: str) -> Iterator[None]:
         report.seconds[name] = time.perf_counter() - started
 
 
-def _staleness(home: Path, stale_after_days: int) -> int | None:
+def staleness(home: Path, stale_after_days: int) -> int | None:
     """Days since the newest letter was loaded, when more than `stale_after_days`."""
     with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as con:
         newest = con.execute("select max(loaded_at) from raw.letters").fetchall()[0][0]

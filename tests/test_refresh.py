@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from imr.refresh import LOCK_FILE, OPERATIONS, Exit, refresh
+from imr.refresh import LOCK_FILE, OPERATIONS, Exit, RefreshReport, staleness, refresh
 from ingest.synth import write
 
 
@@ -134,3 +134,12 @@ def test_refresh_killed_at_each_step_leaves_the_served_file_and_the_next_one_com
     assert rerun.returncode == Exit.PUBLISHED, stderr
     assert _served_count(home) > before
     assert _outcomes(home)[-2:] == ["aborted", "published"]
+
+
+def test_stale_sources_are_reported(home: Path) -> None:
+    with duckdb.connect(str(home / "ingest.duckdb")) as con:
+        con.execute("update raw.letters set loaded_at = loaded_at - interval 40 day")
+    assert staleness(home, stale_after_days=14) >= 40
+    assert staleness(home, stale_after_days=60) is None
+    report = RefreshReport("r", outcome=Exit.PUBLISHED, stale_days=40)
+    assert "STALE: no new letters for 40 days" in report.summary()
