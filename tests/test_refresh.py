@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from imr.refresh import LOCK_FILE, OPERATIONS, Exit, RefreshReport, staleness, refresh
+from imr.refresh import LOCK_FILE, OPERATIONS, Exit, RefreshReport, refresh, staleness
 from ingest.synth import write
 
 
