@@ -21,6 +21,8 @@ __all__ = ["ParseError", "parse_letter"]
 
 _LICENSURE = re.compile(r"State\(s\)\s+of\s+Licensure\s*:(?P<value>.*?)(?=Certification\(s\)/Specialty\s*:|$)",
                         re.IGNORECASE | re.DOTALL)
+# "California,North Carolina", "Texas, Ohio and California", "Iowa; Utah", "Ohio & Texas".
+_STATE_SEPARATOR = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*")
 _SPECIALTY = re.compile(r"Certification\(s\)/Specialty\s*:(?P<value>.*)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -58,7 +60,7 @@ def _licensure(reviewer: str) -> list[str]:
     match = _LICENSURE.search(reviewer)
     if match is None:
         return []
-    codes = [to_usps(name) for name in match.group("value").split(",")]
+    codes = [to_usps(name) for name in _STATE_SEPARATOR.split(match.group("value"))]
     return [code for code in codes if code]
 
 

@@ -8,7 +8,7 @@ import re
 from ingest.dates import DATE, DATE_RE, to_iso
 from ingest.text import collapse
 
-_AGE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:year|yr)s?\s*-?\s*old\b", re.IGNORECASE)
+_AGE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:(?:year|yr)s?\s*-?\s*old\b|y/o\b|yo\b)", re.IGNORECASE)
 _SEX = re.compile(r"\b(female|male|woman|man|gentleman|lady)\b", re.IGNORECASE)
 _SEX_WORDS = {"female": "female", "woman": "female", "lady": "female",
               "male": "male", "man": "male", "gentleman": "male"}

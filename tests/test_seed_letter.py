@@ -91,3 +91,16 @@ def test_line_endings_do_not_matter(seed_text: str, record: dict) -> None:
     paged = seed_text.replace("CLINICAL CASE SUMMARY", "\fCLINICAL CASE SUMMARY")
     for variant in (crlf, cr, paged):
         assert parse_letter(variant, source_file="seed-letter.txt", sha256="0" * 64) == record
+
+
+def test_licensure_lists_written_other_ways(seed_text: str) -> None:
+    for written, codes in (("Texas, Ohio and California", ["TX", "OH", "CA"]), ("Iowa; Utah", ["IA", "UT"]),
+                           ("New York & New Jersey", ["NY", "NJ"]), ("CA, NV", ["CA", "NV"])):
+        text = seed_text.replace("State(s) of Licensure: Texas, California", f"State(s) of Licensure: {written}")
+        assert parse_letter(text)["reviewer_licensure"] == codes
+
+
+def test_age_written_as_y_o(seed_text: str) -> None:
+    text = seed_text.replace("This is a 63 year old female patient", "This is a 63 y/o female patient")
+    record = parse_letter(text)
+    assert (record["patient_age"], record["patient_sex"]) == (63, "female")
