@@ -61,3 +61,22 @@ def letters_dir(tmp_path: Path, synthetic_dir: Path) -> Path:
     target = tmp_path / "letters"
     shutil.copytree(synthetic_dir, target, ignore=shutil.ignore_patterns("truth.jsonl"))
     return target
+
+
+@pytest.fixture(scope="session")
+def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    """300 synthetic letters (seed 42) ingested and built once per session, with their truth.
+    Read-only for the tests that share it: a test that changes a warehouse copies it first."""
+    import json
+
+    from imr.build import build
+    from ingest.pipeline import ingest
+    from ingest.synth import write
+
+    letters, home = tmp_path_factory.mktemp("shared-letters"), tmp_path_factory.mktemp("shared-home")
+    write(letters, 300, seed=42)
+    ingest([letters], home)
+    build(home, quiet=True)
+    truth = [json.loads(line) for line in (letters / "truth.jsonl").read_text().splitlines()]
+    return home, truth
+

@@ -10,18 +10,11 @@ from pathlib import Path
 import pytest
 
 from imr.analyst import generate_docs
-from imr.build import build
-from ingest.pipeline import ingest
-from ingest.synth import write
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
-    write(letters, 80, seed=91)
-    ingest([letters], home)
-    build(home, quiet=True)
-    return home
+def home(synthetic_warehouse: tuple[Path, list[dict]]) -> Path:
+    return synthetic_warehouse[0]
 
 
 def _imr(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ingest_helpers import row_counts
+from tests.helpers import row_counts
 
 
 def _imr(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

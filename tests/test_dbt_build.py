@@ -17,6 +17,7 @@ import pytest
 from imr.build import PROJECT_DIR, BuildError, build, dbt
 from ingest.pipeline import ingest
 from ingest.synth import write
+from tests.helpers import copy_warehouse
 
 SEEDS = PROJECT_DIR / "dbt_project" / "seeds"
 
@@ -35,13 +36,8 @@ def load_rules(name: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
-    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
-    write(letters, 300, seed=42)
-    ingest([letters], home)
-    build(home, quiet=True)
-    truth = [json.loads(line) for line in (letters / "truth.jsonl").read_text().splitlines()]
-    return home, truth
+def built(synthetic_warehouse: tuple[Path, list[dict]]) -> tuple[Path, list[dict]]:
+    return synthetic_warehouse
 
 
 def query(home: Path, sql: str) -> list[tuple]:
@@ -129,7 +125,7 @@ def test_published_file_opens_in_duckdb_1x(built: tuple[Path, list[dict]]) -> No
 
 
 def test_readers_keep_the_old_file_while_a_build_swaps_in_the_new(built: tuple[Path, list[dict]], tmp_path: Path) -> None:
-    home, _ = built
+    home = copy_warehouse(built[0], tmp_path / "home")
     reader = duckdb.connect(str(home / "imr.duckdb"), read_only=True)
     before = reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()
     more = tmp_path / "more"

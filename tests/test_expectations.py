@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -13,6 +12,7 @@ from expectations.runner import RESULTS_DATABASE, Report, validate
 from imr.build import build
 from ingest.pipeline import ingest
 from ingest.synth import write
+from tests.helpers import copy_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +27,7 @@ def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def home(clean_home: Path, tmp_path: Path) -> Path:
     """A copy of the clean warehouse to plant a defect in."""
-    copy = tmp_path / "home"
-    copy.mkdir()
-    for name in ("ingest.duckdb", "imr.duckdb"):
-        shutil.copy(clean_home / name, copy / name)
-    return copy
+    return copy_warehouse(clean_home, tmp_path / "home")
 
 
 def _execute(database: Path, sql: str) -> None:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from ingest.synth import write
-from tests.ingest_helpers import query
+from tests.helpers import query
 
 
 def _children(pid: int) -> list[int]:

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.pipeline import ingest
 from ingest.synth import write
-from tests.ingest_helpers import DATA_TABLES, add_bad_files, query, row_counts
+from tests.helpers import DATA_TABLES, add_bad_files, query, row_counts
 
 
 def _truth(folder: Path) -> list[dict]:

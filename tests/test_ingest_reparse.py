@@ -9,7 +9,7 @@ import duckdb
 
 from ingest import PARSER_VERSION
 from ingest.pipeline import ingest, reparse
-from tests.ingest_helpers import query, row_counts
+from tests.helpers import query, row_counts
 
 SNAPSHOT = ("select l.sha256, l.case_number, l.patient_age, l.determination, list(i.treatment order by i.ordinal) "
             "from raw.letters l join raw.items i using (sha256) group by all order by 1")

@@ -11,10 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from imr.build import build
 from imr.report import write_report
-from ingest.pipeline import ingest
-from ingest.synth import write
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -22,12 +19,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
-    write(letters, 300, seed=81)
-    ingest([letters], home)
-    build(home, quiet=True)
-    return write_report(home)
+def report(synthetic_warehouse: tuple[Path, list[dict]]) -> Path:
+    return write_report(synthetic_warehouse[0])
 
 
 @pytest.fixture(scope="module")

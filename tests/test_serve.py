@@ -20,15 +20,12 @@ from imr.build import build
 from imr.serve import export_parquet, publish_postgres
 from ingest.pipeline import ingest
 from ingest.synth import write
+from tests.helpers import copy_warehouse
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
-    write(letters, 150, seed=71)
-    ingest([letters], home)
-    build(home, quiet=True)
-    return home
+def home(synthetic_warehouse: tuple[Path, list[dict]]) -> Path:
+    return synthetic_warehouse[0]
 
 
 def _marts(home: Path) -> dict[str, int]:
@@ -88,6 +85,7 @@ def test_publish_twice_is_idempotent(home: Path, postgres: str) -> None:
 def test_reader_sees_old_or_new_marts_never_a_mix(home: Path, postgres: str, tmp_path: Path) -> None:
     import psycopg
 
+    home = copy_warehouse(home, tmp_path / "home")
     publish_postgres(home, postgres)
     old = _marts(home)["fct_imr_decisions"]
     more = tmp_path / "more"

@@ -1,4 +1,4 @@
-"""Small helpers for the ingest tests: count raw rows, make bad files."""
+"""Small helpers for the tests: count raw rows, make bad files, copy a warehouse."""
 
 from __future__ import annotations
 
@@ -48,3 +48,13 @@ def add_bad_files(folder: Path, letter_pdf: bytes) -> dict[str, str]:
         (folder / name).write_bytes(data)
     (folder / "gone.pdf").symlink_to(folder / "does-not-exist.pdf")
     return {**{name: kind for name, (_, kind) in files.items()}, "gone.pdf": "unreadable"}
+
+
+def copy_warehouse(home: Path, target: Path) -> Path:
+    """A private copy of a warehouse's databases, free to change."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("ingest.duckdb", "imr.duckdb"):
+        shutil.copy(home / name, target / name)
+    return target
