@@ -1,4 +1,5 @@
-"""`imr`: parse letters (and, as the warehouse grows, ingest, build and serve them)."""
+"""`imr`: the warehouse's commands, a thin layer over the library (ingest, imr.build, imr.refresh, imr.serve,
+imr.report, imr.analyst, expectations) that the tests call too."""
 
 from __future__ import annotations
 
