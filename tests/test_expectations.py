@@ -9,19 +9,13 @@ import pytest
 
 from expectations import marts, raw_items, raw_letters
 from expectations.runner import RESULTS_DATABASE, Report, validate
-from imr.build import build
-from ingest.pipeline import ingest
-from ingest.synth import write
 from tests.helpers import copy_warehouse
 
 
 @pytest.fixture(scope="module")
-def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    letters, home = tmp_path_factory.mktemp("letters"), tmp_path_factory.mktemp("home")
-    write(letters, 400, seed=8)
-    ingest([letters], home)
-    build(home, quiet=True)
-    return home
+def clean_home(synthetic_warehouse: tuple[Path, list[dict]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared synthetic warehouse, copied: validation writes its results beside it."""
+    return copy_warehouse(synthetic_warehouse[0], tmp_path_factory.mktemp("clean"))
 
 
 @pytest.fixture
