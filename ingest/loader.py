@@ -148,7 +148,7 @@ class RawStore:
         self.path = home / DATABASE
         try:
             # Bounded memory however much comes in: DuckDB spills rather than caching the whole file.
-            self.con = duckdb.connect(str(self.path), config={"memory_limit": "256MB"})
+            self.con = duckdb.connect(str(self.path), config={"memory_limit": "256MB", "threads": 1})
         except duckdb.IOException as error:
             raise RuntimeError(f"{self.path}: cannot open the raw database for writing ({error})") from None
         self.con.execute(SCHEMA)
