@@ -27,9 +27,6 @@ class ChunkResult:
     tables: LetterTables
     quarantined: list[Quarantined]
 
-    def __len__(self) -> int:
-        return self.tables.letters.num_rows + len(self.quarantined)
-
 
 def init_worker() -> None:
     """Pool initializer: die with the parent (Linux), and pay the imports before work arrives."""
