@@ -41,6 +41,8 @@ def _rate_mart(name: str, decisions: int) -> Part:
         sql=f"select decisions, overturned, overturn_rate, ci_low, ci_high from marts.{name}",
         expectations=[
             critical(gx.expectations.ExpectColumnValuesToBeBetween(column="overturn_rate", min_value=0, max_value=1)),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="ci_low", min_value=0)),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="ci_high", max_value=1)),
             critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="overturn_rate", column_B="ci_low", or_equal=True)),
             critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(

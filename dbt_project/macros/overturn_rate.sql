@@ -12,17 +12,17 @@
 
 {#-
     overturn_rate, ci_low and ci_high for k successes out of n trials. The bounds are clamped to
-    the rate itself, which they bracket in exact arithmetic: floating point can put the lower
-    bound of a zero rate a hair above zero.
+    [0, rate] and [rate, 1], which they keep in exact arithmetic: floating point can put the lower
+    bound of a zero rate a hair off zero, either way.
 -#}
 {% macro wilson_interval(k, n, z=1.96) -%}
     {%- set p = '(1.0 * ' ~ k ~ ' / ' ~ n ~ ')' -%}
     {%- set z2 = z * z -%}
     {{ p }} as overturn_rate,
-    least({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})
+    greatest(0.0, least({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})
         - {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + {{ z2 }} / (4.0 * {{ n }} * {{ n }})))
-        / (1 + {{ z2 }} / {{ n }})) as ci_low,
-    greatest({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})
+        / (1 + {{ z2 }} / {{ n }}))) as ci_low,
+    least(1.0, greatest({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})
         + {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + {{ z2 }} / (4.0 * {{ n }} * {{ n }})))
-        / (1 + {{ z2 }} / {{ n }})) as ci_high
+        / (1 + {{ z2 }} / {{ n }}))) as ci_high
 {%- endmacro %}
