@@ -8,7 +8,6 @@ is the quarantine reason.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -26,27 +25,8 @@ class ExtractError(ValueError):
         self.kind = kind
 
 
-@dataclass(frozen=True)
-class Document:
-    """One input file: its name, identity, size and text."""
-
-    path: Path
-    sha256: str
-    size: int
-    text: str
-
-
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def read_document(path: Path) -> Document:
-    """Read and extract one file; raises ExtractError with the reason it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExtractError("unreadable", f"cannot read file: {error.strerror or error}") from None
-    return Document(path=path, sha256=sha256_of(data), size=len(data), text=text_of(path.name, data))
 
 
 def text_of(name: str, data: bytes) -> str:

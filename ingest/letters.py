@@ -1,7 +1,7 @@
-"""Files to records: extraction then parsing, with every failure turned into a reason.
+"""Files to records: reading, extraction then parsing, with every failure turned into a reason.
 
-The one place that joins the file side (extract) and the letter side (parser), so the CLI,
-the loader and the tests share the same path from a file to its record.
+The one place that joins the file side (extract) and the letter side (parser): the ingest
+workers, `imr parse` and the tests all go from a file to its record through `process_file`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.extract import Document, ExtractError, read_document
+from ingest.extract import ExtractError, sha256_of, text_of
 from ingest.parser import ParseError, parse_letter
+from ingest.rows import Loaded, Quarantined
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,35 @@ class Failure:
         return f"{self.path}: {self.message} [{self.kind}]"
 
 
-def record_of(document: Document) -> dict[str, Any]:
-    """The contract record of an extracted document (raises ParseError)."""
-    return parse_letter(document.text, source_file=document.path.name, sha256=document.sha256)
+def read_file(path: str) -> bytes | Quarantined:
+    """The file's bytes, or why they cannot be had."""
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError as error:
+        return Quarantined(path, None, None, "unreadable", f"cannot read file: {error.strerror or error}")
+
+
+def process_file(path: str, sha256: str | None = None, data: bytes | None = None) -> Loaded | Quarantined:
+    """Read (unless `data` is given), identify (unless `sha256` is), extract and parse one file;
+    never raises for a bad file."""
+    if data is None:
+        read = read_file(path)
+        if isinstance(read, Quarantined):
+            return Quarantined(path, sha256, None, read.kind, read.message)
+        data = read
+    sha256 = sha256 or sha256_of(data)
+    try:
+        text = text_of(path, data)
+        record = parse_letter(text, source_file=Path(path).name, sha256=sha256)
+    except (ExtractError, ParseError) as error:
+        return Quarantined(path, sha256, len(data), error.kind, str(error))
+    return Loaded(path=path, size=len(data), text=text, record=record)
 
 
 def parse_file(path: Path) -> dict[str, Any] | Failure:
     """The record of one file, or the Failure that says why there is none."""
-    try:
-        return record_of(read_document(path))
-    except (ExtractError, ParseError) as error:
-        return Failure(path, error.kind, str(error))
+    outcome = process_file(str(path))
+    if isinstance(outcome, Quarantined):
+        return Failure(path, outcome.kind, outcome.message)
+    return outcome.record

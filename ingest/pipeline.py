@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from ingest import PARSER_VERSION
 from ingest.extract import SUFFIXES, sha256_of
+from ingest.letters import read_file
 from ingest.loader import Batch, RawStore, RunCounts
 from ingest.rows import Quarantined
 from ingest.workers import ChunkResult, init_worker, process_files, reparse_texts
@@ -152,11 +153,9 @@ class _Run:
         for path in files:
             bar.update(1)
             self.batch.files_seen += 1
-            try:
-                with open(path, "rb") as file:
-                    data = file.read()
-            except OSError as error:
-                self._quarantine(Quarantined(path, None, None, "unreadable", f"cannot read file: {error.strerror or error}"))
+            data = read_file(path)
+            if isinstance(data, Quarantined):
+                self._quarantine(data)
                 continue
             sha256 = sha256_of(data)
             self._saw(sha256, path)

@@ -12,10 +12,9 @@ import ctypes
 import signal
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ingest.extract import ExtractError, text_of
+from ingest.letters import process_file
 from ingest.parser import ParseError, parse_letter
 from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
 
@@ -43,19 +42,6 @@ def process_files(files: list[tuple[str, str, bytes | None]]) -> ChunkResult:
         outcome = process_file(path, sha256, data)
         (loaded if isinstance(outcome, Loaded) else quarantined).append(outcome)
     return ChunkResult(letter_tables(loaded), quarantined)
-
-
-def process_file(path: str, sha256: str, data: bytes | None = None) -> Loaded | Quarantined:
-    """Extract and parse one file whose hash the parent computed; never raises for a bad file."""
-    try:
-        data = Path(path).read_bytes() if data is None else data
-        text = text_of(path, data)
-        record = parse_letter(text, source_file=Path(path).name, sha256=sha256)
-    except OSError as error:
-        return Quarantined(path, sha256, None, "unreadable", f"cannot read file: {error.strerror or error}")
-    except (ExtractError, ParseError) as error:
-        return Quarantined(path, sha256, len(data), error.kind, str(error))
-    return Loaded(path=path, size=len(data), text=text, record=record)
 
 
 def reparse_texts(rows: list[tuple[str, str, str]]) -> list[dict[str, Any] | tuple[str, str]]:

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from ingest.extract import read_document
-from ingest.letters import record_of
+from ingest.letters import parse_file
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +39,10 @@ def corpus_pdfs(corpus_dir: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def corpus_records(corpus_pdfs: list[Path]) -> dict[str, dict[str, Any]]:
     """Every real letter's record by case file stem (parsed once per session)."""
-    return {path.stem: record_of(read_document(path)) for path in corpus_pdfs}
+    records = {path.stem: parse_file(path) for path in corpus_pdfs}
+    failed = [str(record) for record in records.values() if not isinstance(record, dict)]
+    assert not failed, failed
+    return records
 
 
 @pytest.fixture(scope="session")
