@@ -7,15 +7,10 @@
 -#}
 {% macro first_matching_rule(text, seed, when_column=none, equals=none) -%}
     {%- if execute -%}
-        {#- The seed's own table, not ref(): in a dbt unit test ref() names the test's fixture, and
-            the rules must come from the real seed. The calling model refs the seed itself, so the
-            seed is built first. -#}
-        {%- set relation = api.Relation.create(database=target.database, schema=generate_schema_name(var('seed_schema'), none),
-                                               identifier=seed) -%}
         {%- set columns = 'rule_id, pattern' ~ (', ' ~ when_column if when_column else '') -%}
-        {%- set rules = run_query('select ' ~ columns ~ ' from ' ~ relation ~ ' order by priority, rule_id') -%}
+        {%- set rules = seed_rows(seed, columns, 'priority, rule_id') -%}
         case
-        {%- for rule in rules.rows %}
+        {%- for rule in rules %}
             when {% if when_column %}{{ equals }} = {{ sql_string(rule[2]) }} and {% endif -%}
                 {{ regex_matches(text, sql_string(rule[1], regex=true)) }} then {{ sql_string(rule[0]) }}
         {%- endfor %}
@@ -23,6 +18,34 @@
     {%- else -%}
         cast(null as {{ dbt.type_string() }})
     {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    True when any rule of a rules seed whose `where_column` equals `value` matches `text`, as an
+    OR of constant patterns built when the model compiles (false when the seed has no such rule).
+-#}
+{% macro any_rule_matches(text, seed, where_column, value) -%}
+    {%- if execute -%}
+        {%- set patterns = [] -%}
+        {%- for rule in seed_rows(seed, 'pattern, ' ~ where_column, 'pattern') if rule[1] == value -%}
+            {%- do patterns.append(regex_matches(text, sql_string(rule[0], regex=true))) -%}
+        {%- endfor -%}
+        ({{ patterns | join(' or ') if patterns else 'false' }})
+    {%- else -%}
+        cast(null as boolean)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The rows of a seed's table (the given columns, in the given order), read at compile time. -#}
+{% macro seed_rows(seed, columns, order_by) -%}
+    {#- The seed's own table, not ref(): in a dbt unit test ref() names the test's fixture, and
+        the rules must come from the real seed. The calling model refs the seed itself, so the
+        seed is built first. -#}
+    {%- set relation = api.Relation.create(database=target.database, schema=generate_schema_name(var('seed_schema'), none),
+                                           identifier=seed) -%}
+    {{ return(run_query('select ' ~ columns ~ ' from ' ~ relation ~ ' order by ' ~ order_by).rows) }}
 {%- endmacro %}
 
 

@@ -29,35 +29,49 @@ current_citations as (
 
 ),
 
+-- The rules run once per distinct (source, title), not once per citation: titles repeat.
+citation_titles as (
+
+    select distinct
+        guideline_source,
+        lower(guideline_title) as title_text
+    from current_citations
+
+),
+
 matched as (
 
     select
-        current_citations.*,
-        {{ first_matching_rule('lower(current_citations.guideline_title)', 'guideline_chapters',
-                               when_column='source', equals='current_citations.guideline_source') }}
+        guideline_source,
+        title_text,
+        {{ first_matching_rule('title_text', 'guideline_chapters',
+                               when_column='source', equals='guideline_source') }}
             as chapter_rule_id
-    from current_citations
+    from citation_titles
 
 ),
 
 normalized as (
 
     select
-        matched.citation_key,
-        matched.item_key,
-        matched.letter_sha256,
-        matched.item_ordinal,
-        matched.party,
-        matched.citation_ordinal,
-        matched.guideline_source,
-        coalesce(chapter_rules.guideline_family, matched.guideline_family) as guideline_family,
-        coalesce(chapter_rules.chapter, matched.guideline_title) as guideline_chapter,
+        current_citations.citation_key,
+        current_citations.item_key,
+        current_citations.letter_sha256,
+        current_citations.item_ordinal,
+        current_citations.party,
+        current_citations.citation_ordinal,
+        current_citations.guideline_source,
+        coalesce(chapter_rules.guideline_family, current_citations.guideline_family) as guideline_family,
+        coalesce(chapter_rules.chapter, current_citations.guideline_title) as guideline_chapter,
         matched.chapter_rule_id,
-        matched.guideline_title,
-        matched.edition_year,
-        matched.sections,
-        matched.citation_text
-    from matched
+        current_citations.guideline_title,
+        current_citations.edition_year,
+        current_citations.sections,
+        current_citations.citation_text
+    from current_citations
+    inner join matched
+        on current_citations.guideline_source = matched.guideline_source
+        and lower(current_citations.guideline_title) = matched.title_text
     left join chapter_rules
         on matched.chapter_rule_id = chapter_rules.rule_id
 
