@@ -1,5 +1,8 @@
 -- Citations of current letters with one canonical guideline family and chapter each, from the
 -- guideline_chapters seed (first matching rule for the citation's source, by priority).
+-- A view: its one model reader (int_item_guidelines) aggregates it to one row per item, and
+-- writing millions of citation rows to a table costs more than reading them through once.
+{{ config(materialized='view') }}
 with
 
 citations as (
@@ -10,7 +13,7 @@ citations as (
 
 letters as (
 
-    select * from {{ ref('stg_imr__letters') }}
+    select * from {{ ref('int_letters_described') }}
 
 ),
 
@@ -54,8 +57,6 @@ matched as (
 normalized as (
 
     select
-        current_citations.citation_key,
-        current_citations.item_key,
         current_citations.letter_sha256,
         current_citations.item_ordinal,
         current_citations.party,
@@ -66,8 +67,7 @@ normalized as (
         matched.chapter_rule_id,
         current_citations.guideline_title,
         current_citations.edition_year,
-        current_citations.sections,
-        current_citations.citation_text
+        current_citations.sections
     from current_citations
     inner join matched
         on current_citations.guideline_source = matched.guideline_source

@@ -17,7 +17,8 @@ items as (
 per_item as (
 
     select
-        item_key,
+        letter_sha256,
+        item_ordinal,
         sum(case when party = 'reviewer' then 1 else 0 end) as reviewer_citation_count,
         sum(case when party = 'claims_administrator' then 1 else 0 end) as ca_citation_count,
         max(case when party = 'reviewer' and citation_ordinal = 1 then guideline_family end)
@@ -29,7 +30,7 @@ per_item as (
         max(case when party = 'claims_administrator' and citation_ordinal = 1 then guideline_chapter end)
             as ca_guideline_chapter
     from citations
-    group by item_key
+    group by letter_sha256, item_ordinal
 
 ),
 
@@ -46,7 +47,8 @@ guidelines as (
         coalesce(per_item.ca_guideline_chapter, 'None cited') as ca_guideline_chapter
     from items
     left join per_item
-        on items.item_key = per_item.item_key
+        on items.letter_sha256 = per_item.letter_sha256
+        and items.item_ordinal = per_item.item_ordinal
 
 )
 

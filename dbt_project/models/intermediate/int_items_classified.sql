@@ -13,7 +13,7 @@ items as (
 
 letters as (
 
-    select * from {{ ref('stg_imr__letters') }}
+    select * from {{ ref('int_letters_described') }}
 
 ),
 

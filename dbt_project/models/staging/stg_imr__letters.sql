@@ -36,23 +36,38 @@ renamed as (
 
 ),
 
-current_documents as (
+ranked as (
 
-    select letter_sha256
-    from (
-        select
-            letter_sha256,
-            row_number() over (
-                partition by coalesce(case_number, letter_sha256)
-                order by decision_date desc nulls last, loaded_at desc, letter_sha256
-            ) as document_rank
-        from renamed
-    ) ranked
-    where document_rank = 1
+    select
+        renamed.*,
+        row_number() over (
+            partition by coalesce(case_number, letter_sha256)
+            order by decision_date desc nulls last, loaded_at desc, letter_sha256
+        ) as document_rank
+    from renamed
 
 )
 
-select renamed.*
-from renamed
-inner join current_documents
-    on renamed.letter_sha256 = current_documents.letter_sha256
+select
+    letter_sha256,
+    case_number,
+    source_file,
+    source_path,
+    file_size_bytes,
+    decision_date,
+    date_assigned,
+    date_of_injury,
+    ur_denial_date,
+    application_received_date,
+    priority,
+    reviewer_licensure,
+    reviewer_specialties,
+    patient_age,
+    patient_sex,
+    diagnoses,
+    determination,
+    parser_version,
+    load_id,
+    loaded_at
+from ranked
+where document_rank = 1
