@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 _MONTHS = {
     name: number
@@ -36,8 +37,11 @@ _WORDED_PARTS = re.compile(rf"({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,
 _PIVOT = 40
 
 
+@lru_cache(maxsize=4096)
 def to_iso(text: str) -> str | None:
-    """The ISO form of the first date in `text`, or None when there is no valid date."""
+    """The ISO form of the first date in `text`, or None when there is no valid date.
+
+    Cached: the same few dates (a decision day, a UR date) recur across thousands of letters."""
     match = DATE_RE.search(text)
     if not match:
         return None

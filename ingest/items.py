@@ -42,6 +42,10 @@ _REMAINING = re.compile(
     r"(?P<portion>remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+)?original\s+request,\s*(?P<treatment>.+?)(?:,?\s+is)?$",
     re.IGNORECASE,
 )
+# Lines that may end an item name, checked with str.endswith: the cheap test before the regex.
+_DECISION_ENDINGS = tuple(
+    word + stop for word in ("Upheld", "Overturned", "UPHELD", "OVERTURNED", "upheld", "overturned") for stop in ("", ".")
+)
 _ORIGINAL_MENTION = re.compile(r"original\s+request", re.IGNORECASE)
 _WAS_ORIGINAL = re.compile(r"was\s+the\s+original\s+request", re.IGNORECASE)
 
@@ -49,7 +53,7 @@ _WAS_ORIGINAL = re.compile(r"was\s+the\s+original\s+request", re.IGNORECASE)
 def parse_items(section: list[str]) -> list[Item]:
     """Items of the decisions section, given as normalised lines (heading excluded)."""
     lines = _split_markers(section)
-    decisions = [i for i, line in enumerate(lines) if _ends_in_decision(line) and _is_decision(lines, i)]
+    decisions = [i for i, line in enumerate(lines) if line.endswith(_DECISION_ENDINGS) and _is_decision(lines, i)]
     if not decisions:
         raise ParseError("no_items", "no disputed items found (no '<item>: Upheld|Overturned' line)")
     starts = []
@@ -74,7 +78,7 @@ def _split_markers(section: list[str]) -> list[str]:
     for marker in _MARKERS:
         text = text.replace(marker, "\n" + marker)
     lines = [line.strip() for line in text.split("\n")]
-    candidates = [i for i, line in enumerate(lines) if _ends_in_decision(line)]
+    candidates = [i for i, line in enumerate(lines) if line.endswith(_DECISION_ENDINGS)]
     for index in reversed(candidates):
         glued = list(_GLUED.finditer(lines[index]))
         if glued:
@@ -82,14 +86,6 @@ def _split_markers(section: list[str]) -> list[str]:
             lines[index:index + 1] = [lines[index][:cut], lines[index][cut:]]
     return lines
 
-
-_DECISION_ENDINGS = tuple(
-    word + stop for word in ("Upheld", "Overturned", "UPHELD", "OVERTURNED", "upheld", "overturned") for stop in ("", ".")
-)
-
-
-def _ends_in_decision(line: str) -> bool:
-    return line.endswith(_DECISION_ENDINGS)
 
 
 def _is_decision(lines: list[str], index: int) -> bool:
