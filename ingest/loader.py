@@ -101,9 +101,6 @@ create table if not exists raw.sources (
 );
 """
 
-# Columns the loader adds to the tables workers build, per table.
-_RUN_TYPES = {"parser_version": pa.string(), "load_id": pa.string(), "loaded_at": pa.timestamp("us")}
-_RUN_COLUMNS = {"letters": ("parser_version", "load_id", "loaded_at"), "items": ("load_id",), "citations": ("load_id",)}
 _QUARANTINE_TYPES = pa.schema([
     ("source_path", pa.string()), ("source_file", pa.string()), ("sha256", pa.string()), ("file_size", pa.int64()),
     ("error_kind", pa.string()), ("message", pa.string()), ("load_id", pa.string()), ("quarantined_at", pa.timestamp("us")),
@@ -195,28 +192,18 @@ class RawStore:
     def write_batch(self, load_id: str, batch: Batch, parser_version: str) -> None:
         """One transaction: the batch's rows and its run counters, or nothing."""
         now = utc_now()
-        run_values = {"parser_version": parser_version, "load_id": load_id, "loaded_at": now}
-        tables = {
-            name: _with_run_columns(
-                pa.concat_tables([getattr(part, name) for part in batch.letters])
-                if batch.letters else getattr(letter_tables([]), name),
-                {column: run_values[column] for column in columns})
-            for name, columns in _RUN_COLUMNS.items()
-        }
-        tables.update({
-            "quarantine": _quarantine_table(batch.quarantined, load_id, now),
-            "sources": pa.table({
-                "sha256": [sha for sha, _ in batch.sources], "source_path": [path for _, path in batch.sources],
-                "load_id": [load_id] * len(batch.sources), "first_seen_at": [now] * len(batch.sources),
-            }, schema=_SOURCE_TYPES),
-        })
+        parts = batch.letters or [letter_tables([])]
         self.con.execute("begin transaction")
         try:
-            for name, table in tables.items():
-                if table.num_rows:
-                    self.con.register("batch_rows", table)
-                    self.con.execute(f"insert into raw.{name} by name select * from batch_rows")
-                    self.con.unregister("batch_rows")
+            self._insert("letters", pa.concat_tables([part.letters for part in parts]),
+                         parser_version=parser_version, load_id=load_id, loaded_at=now)
+            self._insert("items", pa.concat_tables([part.items for part in parts]), load_id=load_id)
+            self._insert("citations", pa.concat_tables([part.citations for part in parts]), load_id=load_id)
+            self._insert("quarantine", _quarantine_table(batch.quarantined, load_id, now))
+            self._insert("sources", pa.table({
+                "sha256": [sha for sha, _ in batch.sources], "source_path": [path for _, path in batch.sources],
+                "load_id": [load_id] * len(batch.sources), "first_seen_at": [now] * len(batch.sources),
+            }, schema=_SOURCE_TYPES))
             self.con.execute(
                 "update raw.ingest_runs set files_seen = files_seen + ?, loaded = loaded + ?, "
                 "duplicates = duplicates + ?, quarantined = quarantined + ? where load_id = ?",
@@ -226,6 +213,18 @@ class RawStore:
         except BaseException:
             self.con.execute("rollback")
             raise
+
+    def _insert(self, table: str, rows: pa.Table, **run_values: Any) -> None:
+        """Arrow rows into raw.<table>, with the run's columns (one value for all rows) added in SQL."""
+        if not rows.num_rows:
+            return
+        run_columns = "".join(f", ? as {column}" for column in run_values)
+        self.con.register("batch_rows", rows)
+        try:
+            self.con.execute(f"insert into raw.{table} by name select *{run_columns} from batch_rows",
+                             list(run_values.values()))
+        finally:
+            self.con.unregister("batch_rows")
 
     # Reparse ---------------------------------------------------------------------------------
 
@@ -242,33 +241,23 @@ class RawStore:
             return
         shas = [record["sha256"] for record in records]
         fresh = letter_tables([Loaded(path="", size=0, text="", record=record) for record in records])
-        letters = _with_run_columns(fresh.letters, {"parser_version": parser_version}).drop_columns(
-            ["source_file", "source_path", "file_size", "full_text"])
+        letters = fresh.letters.drop_columns(["source_file", "source_path", "file_size", "full_text"])
         assignments = ", ".join(f"{name} = new.{name}" for name in letters.column_names if name != "sha256")
         self.con.execute("begin transaction")
         try:
             self.con.register("new", letters)
-            self.con.execute(f"update raw.letters set {assignments} from new where raw.letters.sha256 = new.sha256")
+            self.con.execute(f"update raw.letters set {assignments}, parser_version = ? from new "
+                             "where raw.letters.sha256 = new.sha256", [parser_version])
             self.con.unregister("new")
             for table in ("items", "citations"):
                 self.con.execute(f"delete from raw.{table} where sha256 in (select unnest(?))", [shas])
-            for name, table in (("items", fresh.items), ("citations", fresh.citations)):
-                table = _with_run_columns(table, {"load_id": load_id})
-                if table.num_rows:
-                    self.con.register("batch_rows", table)
-                    self.con.execute(f"insert into raw.{name} by name select * from batch_rows")
-                    self.con.unregister("batch_rows")
+            self._insert("items", fresh.items, load_id=load_id)
+            self._insert("citations", fresh.citations, load_id=load_id)
             self.con.execute("update raw.ingest_runs set reparsed = reparsed + ? where load_id = ?", [len(records), load_id])
             self.con.execute("commit")
         except BaseException:
             self.con.execute("rollback")
             raise
-
-
-def _with_run_columns(table: pa.Table, values: dict[str, Any]) -> pa.Table:
-    for name, value in values.items():
-        table = table.append_column(pa.field(name, _RUN_TYPES[name]), pa.array([value] * table.num_rows, _RUN_TYPES[name]))
-    return table
 
 
 def _quarantine_table(quarantined: list[Quarantined], load_id: str, now: dt.datetime) -> pa.Table:

@@ -29,7 +29,10 @@ from ingest.loader import Batch, RawStore, RunCounts
 from ingest.rows import Quarantined
 from ingest.workers import ChunkResult, init_worker, process_files, reparse_texts
 
-CHUNK = 64  # files a worker takes at a time
+# Files a worker takes at a time: big chunks cost less to hand out, but every worker should get
+# several, so a small run is still shared by all of them.
+MAX_CHUNK = 256
+MIN_CHUNK = 8
 IN_PROCESS_BELOW = 64  # fewer files than this: spawning workers costs more than it saves
 # Files whose bytes travel to the worker with the task; bigger ones (PDFs) the worker re-reads.
 SHIP_BYTES_BELOW = 64 * 1024
@@ -90,7 +93,7 @@ def ingest(paths: Iterable[Path], home: Path, workers: int | None = None, batch_
         try:
             bar = stack.enter_context(tqdm(total=len(files), unit="file", disable=_quiet(progress), desc="ingest"))
             try:
-                for result in pool.map(process_files, run.new_files(files, bar)):
+                for result in pool.map(process_files, run.new_files(files, bar, pool.chunk)):
                     run.add(result)
             finally:
                 run.flush(wait=True)
@@ -113,7 +116,8 @@ def reparse(home: Path, workers: int | None = None, batch_size: int = 5000, prog
             with _Pool(workers, len(stale)) as pool, tqdm(total=len(stale), unit="letter", disable=_quiet(progress),
                                                           desc="reparse") as bar:
                 pending: list[dict[str, Any]] = []
-                for results in pool.map(reparse_texts, (stale[i:i + CHUNK] for i in range(0, len(stale), CHUNK))):
+                chunks = (stale[i:i + pool.chunk] for i in range(0, len(stale), pool.chunk))
+                for results in pool.map(reparse_texts, chunks):
                     for result in results:
                         if isinstance(result, dict):
                             pending.append(result)
@@ -147,7 +151,7 @@ class _Run:
         self.writing: Future[None] | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="imr-writer")
 
-    def new_files(self, files: list[str], bar: tqdm) -> Iterator[list[tuple[str, str, bytes | None]]]:
+    def new_files(self, files: list[str], bar: tqdm, size: int) -> Iterator[list[tuple[str, str, bytes | None]]]:
         """Chunks of files never met before, as (path, sha256, bytes to ship or None)."""
         chunk: list[tuple[str, str, bytes | None]] = []
         for path in files:
@@ -166,7 +170,7 @@ class _Run:
             else:
                 self.letters.add(sha256)  # claimed: later copies in this run are duplicates
                 chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
-                if len(chunk) == CHUNK:
+                if len(chunk) == size:
                     yield chunk
                     chunk = []
             if len(self.batch) >= self.batch_size:
@@ -230,6 +234,7 @@ class _Pool:
             for _ in range(count):  # start them now, so their imports overlap the parent's set-up
                 self.executor.submit(int)
         self.window = 4 * count
+        self.chunk = max(MIN_CHUNK, min(MAX_CHUNK, size // self.window))
 
     def map(self, function: Callable[[T], R], chunks: Iterable[T]) -> Iterator[R]:
         """`function` over `chunks`, results in order, with a bounded number of chunks in flight."""
