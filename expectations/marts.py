@@ -19,15 +19,15 @@ PUBLISHED_OVERTURN_BAND = (0.08, 0.13)
 
 def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
     decisions = con.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
+    # Two small numbers per decided item: the frame stays light at millions of items. The key's
+    # uniqueness is dbt's test of fct_imr_decisions, run by every build.
     fact = Part(
         name="fct_imr_decisions",
-        sql="select item_key, service_category, case when is_overturned then 1 else 0 end as overturned "
-            "from marts.fct_imr_decisions",
+        sql="select case when service_category = 'Other' then 1 else 0 end as unclassified, "
+            "case when is_overturned then 1 else 0 end as overturned from marts.fct_imr_decisions",
         expectations=[
-            critical(gx.expectations.ExpectColumnValuesToBeUnique(column="item_key")),
             critical(gx.expectations.ExpectTableRowCountToBeBetween(min_value=1)),
-            warning(gx.expectations.ExpectColumnValuesToNotBeInSet(
-                column="service_category", value_set=["Other"], mostly=1 - MAX_OTHER_SHARE)),
+            warning(gx.expectations.ExpectColumnMeanToBeBetween(column="unclassified", max_value=MAX_OTHER_SHARE)),
             warning(gx.expectations.ExpectColumnMeanToBeBetween(
                 column="overturned", min_value=PUBLISHED_OVERTURN_BAND[0], max_value=PUBLISHED_OVERTURN_BAND[1])),
         ],

@@ -1,4 +1,5 @@
-"""Raw items and citations: decisions, treatments, citation sources, families and MTUS editions."""
+"""Raw items and citations in scope (all, or in a refresh those loaded since the last publication):
+decisions, treatments, citation sources, families and MTUS editions."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ MTUS_YEARS = ["2004", "2007", "2008", "2009", "2011", "2014", "2016", "2017", "2
 def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
     items = Part(
         name="items",
-        sql="select sha256, ordinal, decision, treatment, length(rationale) as rationale_length from ingest.raw.items",
+        sql="select sha256, ordinal, decision, treatment, length(rationale) as rationale_length from items_in_scope",
         expectations=[
             critical(gx.expectations.ExpectCompoundColumnsToBeUnique(column_list=["sha256", "ordinal"])),
             critical(gx.expectations.ExpectColumnValuesToBeInSet(column="decision", value_set=["upheld", "overturned"])),
@@ -27,7 +28,7 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
     )
     citations = Part(
         name="citations",
-        sql="select source, family, title, year, party from ingest.raw.citations",
+        sql="select source, family, title, year, party from citations_in_scope",
         expectations=[
             critical(gx.expectations.ExpectColumnValuesToBeInSet(column="source", value_set=["MTUS", "NON_MTUS"])),
             critical(gx.expectations.ExpectColumnValuesToBeInSet(column="family", value_set=["MTUS", "ODG", "ACOEM", "OTHER"])),
@@ -37,7 +38,7 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
     )
     mtus = Part(
         name="mtus_citations",
-        sql="select year from ingest.raw.citations where source = 'MTUS'",
+        sql="select year from citations_in_scope where source = 'MTUS'",
         expectations=[warning(gx.expectations.ExpectColumnValuesToBeInSet(column="year", value_set=MTUS_YEARS))],
     )
     return [items, citations, mtus]

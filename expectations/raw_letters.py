@@ -1,4 +1,5 @@
-"""Raw letters: identity, dates, patient, reviewer, items and text of every loaded letter."""
+"""Raw letters: identity, dates, patient, reviewer, items and text of the letters in scope (every
+loaded letter, or in a refresh those loaded since the last publication)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
                 l.sha256, l.case_number, l.decision_date, l.date_of_injury, l.patient_age, l.patient_sex,
                 length(l.full_text) as text_length,
                 (select count(*) from ingest.raw.items i where i.sha256 = l.sha256) as item_count
-            from ingest.raw.letters l
+            from letters_in_scope l
         """,
         expectations=[
             critical(gx.expectations.ExpectColumnValuesToBeUnique(column="sha256")),
@@ -41,7 +42,7 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
     )
     licensure = Part(
         name="licensure",
-        sql="select sha256, unnest(reviewer_licensure) as state_code from ingest.raw.letters",
+        sql="select sha256, unnest(reviewer_licensure) as state_code from letters_in_scope",
         expectations=[
             critical(gx.expectations.ExpectColumnValuesToBeInSet(column="state_code", value_set=sorted(set(USPS.values())))),
         ],

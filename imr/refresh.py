@@ -8,6 +8,7 @@ refresh is one row of `ops.refresh_runs` in `$IMR_HOME/operations.duckdb`.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import time
 from collections.abc import Iterator
@@ -113,7 +114,7 @@ def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: in
             return
         report.counts.update(models_built=built.results["model success"], dbt_tests_passed=built.results["test pass"])
     with _step(report, "validate"):
-        validation = validate(home, database=built.staged)
+        validation = validate(home, database=built.staged, loaded_since=last_published(home))
         report.counts.update(expectations_passed=sum(o.success for o in validation.outcomes),
                              expectations_critical_failed=len(validation.critical_failures),
                              expectations_warnings=len(validation.warnings))
@@ -161,6 +162,13 @@ create table if not exists ops.refresh_runs (
     stale_days integer
 );
 """
+
+
+def last_published(home: Path) -> dt.datetime | None:
+    """When the last refresh that published started: rows loaded before it were validated then."""
+    with duckdb.connect(str(home / OPERATIONS)) as con:
+        rows = con.execute("select max(started_at) from ops.refresh_runs where outcome = 'published'").fetchall()
+    return rows[0][0]
 
 
 def _record_start(home: Path, report: RefreshReport) -> None:
