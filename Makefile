@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,11 @@ demo: $(STAMP)
 	$(VENV)/bin/imr demo
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check ingest imr expectations tests benchmarks
+	$(VENV)/bin/ruff check ingest imr expectations tests bench
 	$(VENV)/bin/python -m pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info

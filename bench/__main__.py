@@ -1,0 +1,95 @@
+"""The benchmark suite, one command: generates the synthetic corpora, measures every benchmark
+with its baseline in the same run, and writes bench/results/latest.json and the results section
+of BENCHMARKS.md.
+
+    .venv/bin/python -m bench                 # the full suite (about 20 minutes on 2 cores)
+    .venv/bin/python -m bench --quick         # tiny sizes: checks the suite itself runs
+
+Real letters join the PDF benchmark when IMR_CORPUS names their folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+from pathlib import Path
+from typing import Any
+
+from bench import build, corpora, pdf, queries, refresh, report, text
+
+ROOT = Path(__file__).resolve().parents[1]
+FULL = {"letters": 100_000, "scales": [100_000, 1_000_000, 1_700_000], "new_letters": 12_000,
+        "pdfs": 1_000, "extractor_sample": 100, "naive": 5_000}
+QUICK = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "extractor_sample": 5, "naive": 50}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the suite runs")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp"), "imr-bench"),
+                        help="where corpora and warehouses go (reused between runs)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results",
+                        help="folder for latest.json (and BENCHMARKS.md is updated unless --quick)")
+    parser.add_argument("--only", nargs="*", choices=["pdf", "text", "build", "refresh"],
+                        help="run only these benchmarks (build and refresh need text's warehouse)")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    work = args.work / ("quick" if args.quick else "full")
+    work.mkdir(parents=True, exist_ok=True)
+    wanted = set(args.only or ["pdf", "text", "build", "refresh"])
+    results: dict[str, Any] = {"machine": _machine(), "sizes": sizes}
+
+    if "pdf" in wanted:
+        synthetic = corpora.letters(work, sizes["pdfs"], seed=7, pdf=True)
+        results["pdf"] = [pdf.run(synthetic, f"{sizes['pdfs']} synthetic PDFs", sizes["extractor_sample"])]
+        if os.environ.get("IMR_CORPUS"):
+            results["pdf"].append(pdf.run(Path(os.environ["IMR_CORPUS"]), "real letters (IMR_CORPUS)",
+                                          sizes["extractor_sample"]))
+        _progress("pdf", results["pdf"])
+    base = work / "home-base"
+    if "text" in wanted:
+        letters = corpora.letters(work, sizes["letters"], seed=26)
+        results["text"] = text.run(letters, base, sizes["naive"])
+        _progress("text", results["text"])
+    if wanted & {"build", "refresh"}:
+        results["build"] = []
+        for count in sizes["scales"]:
+            home = build.scaled_home(base, work, count)
+            results["build"].append(build.run(home, count))
+            _progress("build", results["build"][-1])
+        largest = work / f"home-{sizes['scales'][-1]}"
+        results["queries"] = queries.run(largest)
+        _progress("queries", results["queries"])
+    if "refresh" in wanted:
+        new = corpora.letters(work, sizes["new_letters"], seed=27)
+        results["refresh"] = refresh.run(largest, new, work)
+        _progress("refresh", results["refresh"])
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = "quick.json" if args.quick else "latest.json"
+    (args.out / name).write_text(json.dumps(results, indent=2) + "\n")
+    if not args.quick:
+        report.update(ROOT / "BENCHMARKS.md", results)
+    print(report.markdown(results))
+    if args.quick:
+        shutil.rmtree(work)
+
+
+def _machine() -> dict[str, Any]:
+    meminfo, cpuinfo = Path("/proc/meminfo").read_text(), Path("/proc/cpuinfo").read_text()
+    memory_kb = next(int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal"))
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?")
+    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "cores": os.cpu_count(),
+            "cpu": cpu, "memory_gb": round(memory_kb / 1024 / 1024), "python": platform.python_version()}
+
+
+def _progress(stage: str, result: Any) -> None:
+    print(f"[bench] {stage}: {json.dumps(result)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The benchmark suite's own parts: scaled raw databases, the naive baseline, measuring a process
+tree, and the report's verdicts (the timings themselves are measured by `python -m bench`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bench.measure import measure
+from bench.naive_loader import load
+from bench.report import markdown
+from bench.scale import scale_raw
+from ingest.pipeline import ingest
+from tests.helpers import query, row_counts
+
+
+def test_scaled_database_holds_copies_under_new_identities(tmp_path: Path, synthetic_dir: Path) -> None:
+    base = tmp_path / "base"
+    ingest([synthetic_dir], base)
+    assert scale_raw(base, tmp_path / "scaled", 300) == 300
+    scaled = tmp_path / "scaled"
+    assert query(scaled, "select count(distinct sha256), count(distinct case_number) from raw.letters") == [(300, 300)]
+    # every copy brings its letter's items and citations, attached to the copy's hash
+    per_copy = query(scaled, """
+        select count(*) from raw.letters l
+        where (select count(*) from raw.items i where i.sha256 = l.sha256)
+           <> (select count(*) from raw.items i join raw.letters b on i.sha256 = b.sha256
+               where b.case_number = 'CM99' || substr(l.case_number, 5))""")
+    assert per_copy == [(0,)]
+    counts = row_counts(scaled)
+    assert counts["sources"] == 300
+    assert query(scaled, "select count(*) from raw.items where sha256 not in (select sha256 from raw.letters)") == [(0,)]
+    assert counts["citations"] > counts["items"] > counts["letters"]
+
+
+def test_naive_loader_loads_the_rows_imr_ingest_loads(tmp_path: Path, synthetic_dir: Path) -> None:
+    assert load(synthetic_dir, tmp_path / "naive") == 120
+    ingest([synthetic_dir], tmp_path / "imr")
+    columns = {"letters": "sha256, case_number, decision_date, reviewer_specialties, full_text",
+               "items": "sha256, ordinal, treatment, decision, rationale",
+               "citations": "sha256, item_ordinal, party, citation_ordinal, title"}
+    for table, cols in columns.items():
+        sql = f"select {cols} from raw.{table} order by all"
+        assert query(tmp_path / "naive", sql) == query(tmp_path / "imr", sql), table
+
+
+def test_measure_counts_the_memory_of_grandchildren() -> None:
+    grandchild = "x = bytearray(300 * 1024 * 1024); import time; time.sleep(0.5)"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}], check=True)"
+    run = measure([sys.executable, "-c", child])
+    assert run.peak_mb > 300
+    assert run.seconds >= 0.5
+
+
+def test_report_says_which_targets_are_missed() -> None:
+    results = {
+        "machine": {"date": "2026-11-25", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"},
+        "text": {"letters": 100_000, "ingest_rate": 3000, "naive_rate": 120, "ingest_peak_mb": 500},
+        "build": [{"letters": 1_700_000, "seconds": 55.0, "cpu_seconds": 90.0, "peak_mb": 2500, "slowest": []}],
+    }
+    rows = {line.split(" | ")[0]: line for line in markdown(results).splitlines() if line.startswith("| ")}
+    assert rows["| text ingest, 100,000 synthetic letters"].endswith("**not met** |")  # too slow
+    assert rows["| `imr build`, 1,700,000 letters"].endswith("**not met** |")  # fast enough, too much memory
+    results["build"][0]["peak_mb"] = 1500
+    rows = {line.split(" | ")[0]: line for line in markdown(results).splitlines() if line.startswith("| ")}
+    assert rows["| `imr build`, 1,700,000 letters"].endswith("| met |")
