@@ -9,7 +9,6 @@ batches or nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,14 +100,6 @@ create table if not exists raw.sources (
 );
 """
 
-_QUARANTINE_TYPES = pa.schema([
-    ("source_path", pa.string()), ("source_file", pa.string()), ("sha256", pa.string()), ("file_size", pa.int64()),
-    ("error_kind", pa.string()), ("message", pa.string()), ("load_id", pa.string()), ("quarantined_at", pa.timestamp("us")),
-])
-_SOURCE_TYPES = pa.schema([
-    ("sha256", pa.string()), ("source_path", pa.string()), ("load_id", pa.string()), ("first_seen_at", pa.timestamp("us")),
-])
-
 
 @dataclass
 class Batch:
@@ -192,18 +183,23 @@ class RawStore:
     def write_batch(self, load_id: str, batch: Batch, parser_version: str) -> None:
         """One transaction: the batch's rows and its run counters, or nothing."""
         now = utc_now()
-        parts = batch.letters or [letter_tables([])]
+        parts = batch.letters
         self.con.execute("begin transaction")
         try:
-            self._insert("letters", pa.concat_tables([part.letters for part in parts]),
-                         parser_version=parser_version, load_id=load_id, loaded_at=now)
-            self._insert("items", pa.concat_tables([part.items for part in parts]), load_id=load_id)
-            self._insert("citations", pa.concat_tables([part.citations for part in parts]), load_id=load_id)
-            self._insert("quarantine", _quarantine_table(batch.quarantined, load_id, now))
-            self._insert("sources", pa.table({
+            if parts:
+                self._insert("letters", pa.concat_tables([part.letters for part in parts]),
+                             parser_version=parser_version, load_id=load_id, loaded_at=now)
+                self._insert("items", pa.concat_tables([part.items for part in parts]), load_id=load_id)
+                self._insert("citations", pa.concat_tables([part.citations for part in parts]), load_id=load_id)
+            bad = batch.quarantined
+            self._insert_lists("quarantine", {
+                "source_path": [q.path for q in bad], "source_file": [Path(q.path).name for q in bad],
+                "sha256": [q.sha256 for q in bad], "file_size": [q.size for q in bad],
+                "error_kind": [q.kind for q in bad], "message": [q.message for q in bad],
+            }, load_id=load_id, quarantined_at=now)
+            self._insert_lists("sources", {
                 "sha256": [sha for sha, _ in batch.sources], "source_path": [path for _, path in batch.sources],
-                "load_id": [load_id] * len(batch.sources), "first_seen_at": [now] * len(batch.sources),
-            }, schema=_SOURCE_TYPES))
+            }, load_id=load_id, first_seen_at=now)
             self.con.execute(
                 "update raw.ingest_runs set files_seen = files_seen + ?, loaded = loaded + ?, "
                 "duplicates = duplicates + ?, quarantined = quarantined + ? where load_id = ?",
@@ -213,6 +209,15 @@ class RawStore:
         except BaseException:
             self.con.execute("rollback")
             raise
+
+    def _insert_lists(self, table: str, columns: dict[str, list[Any]], **run_values: Any) -> None:
+        """Rows given as one Python list per column, unnested side by side by DuckDB (building
+        Arrow arrays from Python lists would make pyarrow import pandas, half a second a run)."""
+        if not next(iter(columns.values())):
+            return
+        selects = [f"unnest(?) as {name}" for name in columns] + [f"? as {name}" for name in run_values]
+        self.con.execute(f"insert into raw.{table} by name select {', '.join(selects)}",
+                         [*columns.values(), *run_values.values()])
 
     def _insert(self, table: str, rows: pa.Table, **run_values: Any) -> None:
         """Arrow rows into raw.<table>, with the run's columns (one value for all rows) added in SQL."""
@@ -258,16 +263,3 @@ class RawStore:
         except BaseException:
             self.con.execute("rollback")
             raise
-
-
-def _quarantine_table(quarantined: list[Quarantined], load_id: str, now: dt.datetime) -> pa.Table:
-    return pa.table({
-        "source_path": [q.path for q in quarantined],
-        "source_file": [Path(q.path).name for q in quarantined],
-        "sha256": [q.sha256 for q in quarantined],
-        "file_size": [q.size for q in quarantined],
-        "error_kind": [q.kind for q in quarantined],
-        "message": [q.message for q in quarantined],
-        "load_id": [load_id] * len(quarantined),
-        "quarantined_at": [now] * len(quarantined),
-    }, schema=_QUARANTINE_TYPES)
