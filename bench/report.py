@@ -45,9 +45,12 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["", f"Analyst queries on the {results['build'][-1]['letters']:,}-letter warehouse (ms):", "",
                   "| query | first | median of 5 |", "|---|---|---|"]
         lines += [f"| {name} | {q['first_ms']} | {q['median_ms']} |" for name, q in results["queries"].items()]
-    if results.get("refresh"):
-        steps = ", ".join(f"{step} {seconds} s" for step, seconds in results["refresh"]["steps"].items())
-        lines += ["", f"Refresh steps: {steps}."]
+    if r := results.get("refresh"):
+        lines += ["", "Refresh steps:", "", "| refresh | total | peak memory | steps |", "|---|---|---|---|"]
+        for label, run in (("first (nothing new; validates every raw row)", r["first_refresh"]),
+                           (f"{r['new_letters']:,} new letters", r)):
+            steps = ", ".join(f"{step} {seconds} s" for step, seconds in run["steps"].items())
+            lines.append(f"| {label} | {run['seconds']} s | {run['peak_mb']} MB | {steps} |")
     return "\n".join(lines)
 
 
