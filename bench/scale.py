@@ -22,8 +22,10 @@ MAX_COPIES = 99  # case numbers CM00- to CM99-
 
 
 def scale_raw(base_home: Path, home: Path, letters: int) -> int:
-    """Write home/ingest.duckdb holding `letters` letters made from base_home's; returns the count."""
-    home.mkdir(parents=True, exist_ok=True)
+    """Make `home` a new warehouse home whose raw database holds `letters` letters made from
+    base_home's; returns the count."""
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
     target = home / DATABASE
     shutil.copyfile(base_home / DATABASE, target)
     con = duckdb.connect(str(target), config={"memory_limit": "2GB"})
