@@ -9,8 +9,9 @@
     {%- if execute -%}
         {#- The seed's own table, not ref(): in a dbt unit test ref() names the test's fixture, and
             the rules must come from the real seed. The calling model refs the seed itself, so the
-            seed is built first. -#}
-        {%- set relation = api.Relation.create(database=target.database, schema=generate_schema_name(var('seed_schema'), none),
+            seed is built first. (Not the seed's node from `graph` either: unit tests compile
+            without the graph.) Spark's target has no database, and its relations take none. -#}
+        {%- set relation = api.Relation.create(database=target.get('database'), schema=generate_schema_name(var('seed_schema'), none),
                                                identifier=seed) -%}
         {%- set columns = 'rule_id, pattern' ~ (', ' ~ when_column if when_column else '') -%}
         {%- set rules = run_query('select ' ~ columns ~ ' from ' ~ relation ~ ' order by priority, rule_id') -%}
