@@ -14,8 +14,10 @@ its tables in place; there is no file to swap.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,7 +35,7 @@ SPARK_DIR = "spark"  # under $IMR_HOME; profiles.yml names the same folder
 
 
 class BuildError(RuntimeError):
-    """dbt failed; the served warehouse file is untouched."""
+    """The build could not run or dbt failed; on DuckDB the served warehouse file is untouched."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Build:
         return self.home / (f"{BUILD_DIR}/dbt" if self.target == DUCKDB else f"{SPARK_DIR}/dbt")
 
     @property
-    def raw_parquet(self) -> Path:
+    def raw_parquet_dir(self) -> Path:
         """The raw tables as Spark reads them (the sources' default meta.parquet_location)."""
         return self.home / SPARK_DIR / "raw"
 
@@ -117,9 +119,13 @@ def build_spark(home: Path, quiet: bool = False) -> Build:
     The marts are tables of schema marts in the Spark catalog under home/spark; a failed build
     can leave some of them replaced and others not (Spark has no file to swap).
     """
+    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
+        raise BuildError("the Spark build needs dbt-spark and pyspark: pip install -e '.[spark]'")
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise BuildError("the Spark build needs Java 17: no JAVA_HOME and no java on PATH")
     target = Build(home, SPARK)
     try:
-        raw_parquet(home, target.raw_parquet)
+        raw_parquet(home, target.raw_parquet_dir)
     except FileNotFoundError as error:
         raise BuildError(str(error)) from None
     _dbt_build(target, quiet, "the Spark marts may be partly rebuilt")
