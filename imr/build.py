@@ -4,13 +4,20 @@ the build succeeded (and, in a refresh, once it validated), so readers never see
 dbt runs in a child process: dbt-duckdb keeps its connection open in the process that ran it,
 and the built file must be free before it is moved into place. The child dies with its parent,
 so a killed refresh leaves no dbt behind holding the build file.
+
+The same models build on Apache Spark (the profile's `spark` target): the raw tables go to Spark
+as Parquet under `$IMR_HOME/spark/raw`, and the marts become tables of the Spark catalog kept
+under `$IMR_HOME/spark` (the profile puts the metastore and the table files there). Spark replaces
+its tables in place; there is no file to swap.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,13 +25,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.export import raw_parquet
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 WAREHOUSE_FILE = "imr.duckdb"
 BUILD_DIR = "build"
+DUCKDB, SPARK = "duckdb", "spark"  # the profile's targets
+SPARK_DIR = "spark"  # under $IMR_HOME; profiles.yml names the same folder
 
 
 class BuildError(RuntimeError):
-    """dbt failed; the served warehouse file is untouched."""
+    """The build could not run or dbt failed; on DuckDB the served warehouse file is untouched."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,7 @@ class Build:
     """Where one build writes, where its result goes, and what dbt did."""
 
     home: Path
+    target: str = DUCKDB
     results: Counter[str] = field(default_factory=Counter)  # e.g. {"model success": 18, "test pass": 97}
 
     @property
@@ -40,16 +52,28 @@ class Build:
 
     @property
     def live(self) -> Path:
-        return self.home / WAREHOUSE_FILE
+        """Where the marts are served: the DuckDB file, or the Spark warehouse's folder."""
+        return self.home / (WAREHOUSE_FILE if self.target == DUCKDB else f"{SPARK_DIR}/warehouse")
 
     @property
     def artifacts(self) -> Path:
-        return self.home / BUILD_DIR / "dbt"
+        """dbt's target folder, one per engine: a build on one does not overwrite the other's manifest."""
+        return self.home / (f"{BUILD_DIR}/dbt" if self.target == DUCKDB else f"{SPARK_DIR}/dbt")
+
+    @property
+    def raw_parquet_dir(self) -> Path:
+        """The raw tables as Spark reads them (the sources' default meta.parquet_location)."""
+        return self.home / SPARK_DIR / "raw"
+
+    def summary(self) -> str:
+        """What dbt did, e.g. "18 model success, 97 test pass"."""
+        return ", ".join(f"{count} {result}" for result, count in sorted(self.results.items()))
 
 
-def dbt(home: Path, *args: str, database: Path | None = None, quiet: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run a dbt command of this project against the warehouse under `home`."""
-    artifacts = Build(home).artifacts
+def dbt(home: Path, *args: str, database: Path | None = None, quiet: bool = False,
+        target: str = DUCKDB) -> subprocess.CompletedProcess[str]:
+    """Run a dbt command of this project against the warehouse under `home`, on the profile's `target`."""
+    artifacts = Build(home, target).artifacts
     env = {
         **os.environ,
         "IMR_HOME": str(home.absolute()),
@@ -58,7 +82,7 @@ def dbt(home: Path, *args: str, database: Path | None = None, quiet: bool = Fals
         "DBT_TARGET_PATH": str(artifacts.absolute()),
         "DBT_LOG_PATH": str((artifacts / "logs").absolute()),
     }
-    command = [str(Path(sys.executable).with_name("dbt")), *args,
+    command = [str(Path(sys.executable).with_name("dbt")), *args, "--target", target,
                "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     return subprocess.run(command, env=env, capture_output=quiet, text=True, check=False, preexec_fn=_die_with_parent)
 
@@ -71,11 +95,7 @@ def stage(home: Path, quiet: bool = False) -> Build:
     target.staged.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (target.staged, target.staged.with_name(WAREHOUSE_FILE + ".wal")):
         leftover.unlink(missing_ok=True)  # every build starts from an empty file, whatever a killed one left
-    result = dbt(home, "build", database=target.staged, quiet=quiet)
-    target.results.update(_run_results(target.artifacts / "run_results.json"))
-    if result.returncode != 0:
-        tail = (result.stdout or "")[-3000:] if quiet else ""
-        raise BuildError(f"dbt build failed (exit {result.returncode}); {target.live} is unchanged\n{tail}")
+    _dbt_build(target, quiet, f"{target.live} is unchanged")
     return target
 
 
@@ -84,11 +104,41 @@ def publish(target: Build) -> None:
     os.replace(target.staged, target.live)
 
 
-def build(home: Path, quiet: bool = False) -> Build:
-    """Stage and publish (no validation: `imr refresh` validates between the two)."""
-    target = stage(home, quiet=quiet)
-    publish(target)
+def build(home: Path, quiet: bool = False, target: str = DUCKDB) -> Build:
+    """Stage and publish (no validation: `imr refresh` validates between the two); on Spark, build in place."""
+    if target == SPARK:
+        return build_spark(home, quiet=quiet)
+    staged = stage(home, quiet=quiet)
+    publish(staged)
+    return staged
+
+
+def build_spark(home: Path, quiet: bool = False) -> Build:
+    """The raw tables exported as Parquet, then dbt build on the `spark` target (pyspark, local mode).
+
+    The marts are tables of schema marts in the Spark catalog under home/spark; a failed build
+    can leave some of them replaced and others not (Spark has no file to swap).
+    """
+    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
+        raise BuildError("the Spark build needs dbt-spark and pyspark: pip install -e '.[spark]'")
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise BuildError("the Spark build needs Java 17: no JAVA_HOME and no java on PATH")
+    target = Build(home, SPARK)
+    try:
+        raw_parquet(home, target.raw_parquet_dir)
+    except FileNotFoundError as error:
+        raise BuildError(str(error)) from None
+    _dbt_build(target, quiet, "the Spark marts may be partly rebuilt")
     return target
+
+
+def _dbt_build(target: Build, quiet: bool, on_failure: str) -> None:
+    """dbt build of `target`, its results counted; BuildError (with dbt's output when quiet) on failure."""
+    result = dbt(target.home, "build", database=target.staged, quiet=quiet, target=target.target)
+    target.results.update(_run_results(target.artifacts / "run_results.json"))
+    if result.returncode != 0:
+        tail = (result.stdout or "")[-3000:] if quiet else ""
+        raise BuildError(f"dbt build on {target.target} failed (exit {result.returncode}); {on_failure}\n{tail}")
 
 
 def _run_results(path: Path) -> Counter[str]:

@@ -15,6 +15,7 @@ from imr import analyst, serve
 from imr import build as warehouse_build
 from ingest import pipeline
 from ingest import synth as synth_letters
+from ingest.export import raw_parquet
 from ingest.extract import sha256_of, text_of
 from ingest.letters import Failure, parse_file
 from ingest.parser import parse_letter
@@ -88,13 +89,16 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
 @main.command()
 @home_option
 @click.option("--quiet", is_flag=True, help="Print dbt's output only when it fails.")
-def build(home: Path, quiet: bool) -> None:
-    """Build the marts with dbt into --home/imr.duckdb (built aside, then swapped in)."""
+@click.option("--target", type=click.Choice([warehouse_build.DUCKDB, warehouse_build.SPARK]), default=warehouse_build.DUCKDB,
+              show_default=True, help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).")
+def build(home: Path, quiet: bool, target: str) -> None:
+    """Build the marts with dbt: into --home/imr.duckdb (built aside, then swapped in), or on Spark under --home/spark."""
     try:
-        result = warehouse_build.build(home, quiet=quiet)
+        result = warehouse_build.build(home, quiet=quiet, target=target)
     except warehouse_build.BuildError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"imr build: marts published in {result.live} (schema marts)", err=True)
+    where = f"in {result.live}" if target == warehouse_build.DUCKDB else f"on Spark, catalog and files under {result.live.parent}"
+    click.echo(f"imr build: marts published {where} (schema marts); dbt: {result.summary()}", err=True)
 
 
 @main.command()
@@ -140,14 +144,15 @@ def validate(home: Path, no_docs: bool) -> None:
 @main.command()
 @home_option
 @click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write one Parquet file per mart into.")
-def export(home: Path, parquet_dir: Path) -> None:
-    """Write every mart of the served warehouse as Parquet."""
+              help="Folder to write one Parquet file per mart into (with --raw: one folder per raw table).")
+@click.option("--raw", is_flag=True, help="Export the raw tables instead, as Spark reads them (README: Moving to Spark).")
+def export(home: Path, parquet_dir: Path, raw: bool) -> None:
+    """Write every mart of the served warehouse, or every raw table, as Parquet."""
     try:
-        written = serve.export_parquet(home, parquet_dir)
+        written = raw_parquet(home, parquet_dir) if raw else serve.export_parquet(home, parquet_dir)
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"imr export: {len(written)} marts written to {parquet_dir}", err=True)
+    click.echo(f"imr export: {len(written)} {'raw tables' if raw else 'marts'} written to {parquet_dir}", err=True)
 
 
 @main.command()

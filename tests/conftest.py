@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from imr.build import Build, build
 from ingest.letters import parse_file
 
 
@@ -46,6 +47,17 @@ def corpus_records(corpus_pdfs: list[Path]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
+def corpus_warehouse(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real letters ingested and built on DuckDB once per session, with what dbt did. Shared:
+    a test may add files beside the databases (validation results, a Spark build) but not change them."""
+    from ingest.pipeline import ingest
+
+    home = tmp_path_factory.mktemp("corpus-home")
+    ingest([corpus_dir], home)
+    return build(home, quiet=True)
+
+
+@pytest.fixture(scope="session")
 def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """120 synthetic text letters and their truth.jsonl (seed 11), written once per session."""
     from ingest.synth import write
@@ -71,7 +83,6 @@ def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     Read-only for the tests that share it: a test that changes a warehouse copies it first."""
     import json
 
-    from imr.build import build
     from ingest.pipeline import ingest
     from ingest.synth import write
 

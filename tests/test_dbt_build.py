@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from imr.build import PROJECT_DIR, BuildError, build, dbt
+from imr.build import DUCKDB, PROJECT_DIR, SPARK, BuildError, build, dbt
 from ingest.pipeline import ingest
 from ingest.synth import write
 from tests.helpers import copy_warehouse
@@ -137,9 +137,10 @@ def test_readers_keep_the_old_file_while_a_build_swaps_in_the_new(built: tuple[P
     assert query(home, "select count(*) from marts.fct_imr_decisions")[0][0] > before[0][0]
 
 
-def test_build_without_raw_data_fails_clearly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", [DUCKDB, SPARK])
+def test_build_without_raw_data_fails_clearly(tmp_path: Path, target: str) -> None:
     with pytest.raises(BuildError, match="run `imr ingest` first"):
-        build(tmp_path)
+        build(tmp_path, target=target)
 
 
 def test_docs_generate_offline(built: tuple[Path, list[dict]]) -> None:

@@ -10,16 +10,12 @@ import duckdb
 import pytest
 
 from expectations.runner import validate
-from imr.build import build
-from ingest.pipeline import ingest
+from imr.build import Build
 
 
 @pytest.fixture(scope="module")
-def home(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("corpus-home")
-    ingest([corpus_dir], home)
-    build(home, quiet=True)
-    return home
+def home(corpus_warehouse: Build) -> Path:
+    return corpus_warehouse.home
 
 
 def query(home: Path, sql: str) -> list[tuple]:

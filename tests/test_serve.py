@@ -15,12 +15,14 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy
+from click.testing import CliRunner
 
 from imr.build import build
+from imr.cli import main
 from imr.serve import export_parquet, publish_postgres
 from ingest.pipeline import ingest
 from ingest.synth import write
-from tests.helpers import copy_warehouse
+from tests.helpers import copy_warehouse, row_counts
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +130,13 @@ def test_reader_role_can_only_select(home: Path, postgres: str, statement: str) 
         assert con.execute("select count(*) from marts.fct_imr_decisions").fetchone()[0] > 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             con.execute(statement)
+
+
+def test_export_raw_writes_a_parquet_folder_per_raw_table(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "raw"
+    for _ in range(2):  # a second export replaces the first, it does not add to it
+        result = CliRunner().invoke(main, ["export", "--home", str(home), "--parquet", str(out), "--raw"])
+        assert result.exit_code == 0, result.output
+    counts = row_counts(home)
+    assert {folder.name: [p.name for p in folder.iterdir()] for folder in out.iterdir()} == {t: [f"{t}.parquet"] for t in counts}
+    assert {t: pq.read_metadata(out / t / f"{t}.parquet").num_rows for t in counts} == counts

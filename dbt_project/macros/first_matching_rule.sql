@@ -42,8 +42,9 @@
 {% macro seed_rows(seed, columns, order_by) -%}
     {#- The seed's own table, not ref(): in a dbt unit test ref() names the test's fixture, and
         the rules must come from the real seed. The calling model refs the seed itself, so the
-        seed is built first. -#}
-    {%- set relation = api.Relation.create(database=target.database, schema=generate_schema_name(var('seed_schema'), none),
+        seed is built first. (Not the seed's node from `graph` either: unit tests compile
+        without the graph.) Spark's target has no database, and its relations take none. -#}
+    {%- set relation = api.Relation.create(database=target.get('database'), schema=generate_schema_name(var('seed_schema'), none),
                                            identifier=seed) -%}
     {{ return(run_query('select ' ~ columns ~ ' from ' ~ relation ~ ' order by ' ~ order_by).rows) }}
 {%- endmacro %}

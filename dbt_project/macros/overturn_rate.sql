@@ -13,10 +13,11 @@
 {#-
     overturn_rate, ci_low and ci_high for k successes out of n trials. The bounds are clamped to
     [0, rate] and [rate, 1], which they keep in exact arithmetic: floating point can put the lower
-    bound of a zero rate a hair off zero, either way.
+    bound of a zero rate a hair off zero, either way. The rate is a double on every engine (Spark
+    would divide `1.0 * k` as a decimal of six places).
 -#}
 {% macro wilson_interval(k, n, z=1.96) -%}
-    {%- set p = '(1.0 * ' ~ k ~ ' / ' ~ n ~ ')' -%}
+    {%- set p = '(' ~ dbt.cast(k, 'double') ~ ' / ' ~ n ~ ')' -%}
     {%- set z2 = z * z -%}
     {{ p }} as overturn_rate,
     greatest(0.0, least({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})

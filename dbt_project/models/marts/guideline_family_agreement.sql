@@ -24,7 +24,7 @@ with_share as (
 
     select
         pairs.*,
-        1.0 * pairs.decisions / sum(pairs.decisions) over () as share_of_decisions
+        {{ dbt.cast('pairs.decisions', 'double') }} / sum(pairs.decisions) over () as share_of_decisions
     from pairs
 
 )
