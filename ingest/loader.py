@@ -22,6 +22,10 @@ from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
 
 DATABASE = "ingest.duckdb"
 
+# No primary keys on letters and sources: the loader identifies every file against the hashes
+# and sightings it read at the start of the run, and dbt tests the keys' uniqueness at every
+# build. An index would have to fit in the loader's memory limit: at 1.7M letters the sources'
+# index alone filled it and an incremental load failed.
 SCHEMA = """
 create schema if not exists raw;
 create table if not exists raw.ingest_runs (
@@ -37,7 +41,7 @@ create table if not exists raw.ingest_runs (
     status varchar not null
 );
 create table if not exists raw.letters (
-    sha256 varchar primary key,
+    sha256 varchar not null,
     source_file varchar not null,
     source_path varchar not null,
     file_size bigint not null,
@@ -95,8 +99,7 @@ create table if not exists raw.sources (
     sha256 varchar not null,
     source_path varchar not null,
     load_id varchar not null,
-    first_seen_at timestamp not null,
-    primary key (sha256, source_path)
+    first_seen_at timestamp not null
 );
 """
 
