@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 
 from ingest.clock import utc_now
-from ingest.loader import DATABASE
+from ingest.loader import DATABASE, SCHEMA
+
+TABLES = ("ingest_runs", "letters", "items", "citations", "quarantine", "sources")
 
 MAX_COPIES = 99  # case numbers CM00- to CM99-
 
@@ -26,10 +28,13 @@ def scale_raw(base_home: Path, home: Path, letters: int) -> int:
     base_home's; returns the count."""
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    target = home / DATABASE
-    shutil.copyfile(base_home / DATABASE, target)
-    con = duckdb.connect(str(target), config={"memory_limit": "2GB"})
+    con = duckdb.connect(str(home / DATABASE), config={"memory_limit": "2GB"})
     try:
+        con.execute(SCHEMA)  # the loader's current tables, whatever version wrote the base
+        con.execute(f"attach '{base_home / DATABASE}' as base (read_only)")
+        for table in TABLES:
+            con.execute(f"insert into raw.{table} by name select * from base.raw.{table}")
+        con.execute("detach base")
         base = con.execute("select count(*) from raw.letters").fetchone()[0]
         copies = -(-letters // base) - 1
         if copies > MAX_COPIES:
