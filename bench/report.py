@@ -20,7 +20,7 @@ def update(path: Path, results: dict[str, Any]) -> None:
 
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}.", ""]
+    lines = [f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}. Measured {m['date']}.", ""]
     lines += ["| benchmark | target | measured | peak memory | status |", "|---|---|---|---|---|"]
     lines += [_row(*row) for row in _targets(results)]
     if results.get("build"):
