@@ -16,9 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.clock import utc_now
-from ingest.loader import DATABASE, SCHEMA
-
-TABLES = ("ingest_runs", "letters", "items", "citations", "quarantine", "sources")
+from ingest.loader import DATABASE, SCHEMA, TABLES
 
 MAX_COPIES = 99  # case numbers CM00- to CM99-
 

@@ -15,17 +15,18 @@ from bench.measure import measure
 
 def run(corpus: Path, home: Path, naive_sample: int) -> dict[str, Any]:
     """Ingest `corpus` into `home` (kept: the build benchmarks start from it) and time the naive loader."""
-    count = len(files(corpus, ".txt"))
+    letters = files(corpus, ".txt")
+    count = len(letters)
     shutil.rmtree(home, ignore_errors=True)
     ingest = measure([*IMR, "ingest", str(corpus), "--home", str(home)])
     with tempfile.TemporaryDirectory() as scratch:
         sample = Path(scratch, "sample")
         sample.mkdir()
-        for path in files(corpus, ".txt")[:naive_sample]:
+        for path in letters[:naive_sample]:
             (sample / path.name).symlink_to(path)
         naive = measure([sys.executable, "-m", "bench.naive_loader", str(sample), str(Path(scratch, "home"))])
     return {
-        "letters": count, "mb": round(sum(p.stat().st_size for p in files(corpus, ".txt")) / 1e6),
+        "letters": count, "mb": round(sum(p.stat().st_size for p in letters) / 1e6),
         "ingest_seconds": round(ingest.seconds, 1), "ingest_rate": round(count / ingest.seconds),
         "ingest_cpu_ms_per_letter": round(ingest.cpu_seconds / count * 1000, 3),
         "ingest_peak_mb": round(ingest.peak_mb), "summary": ingest.stderr.strip().splitlines()[-1],

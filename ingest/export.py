@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.loader import DATABASE
+from ingest.loader import DATABASE, TABLES
 
 RAW_SCHEMA = "raw"
 
@@ -28,9 +28,7 @@ def raw_parquet(home: Path, out: Path) -> list[Path]:
         raise FileNotFoundError(f"{database}: no raw database here; run `imr ingest` first")
     written = []
     with duckdb.connect(str(database), read_only=True) as con:
-        tables = [name for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = ? order by table_name", [RAW_SCHEMA]).fetchall()]
-        for table in tables:
+        for table in TABLES:
             folder = out / table
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)

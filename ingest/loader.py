@@ -21,6 +21,8 @@ from ingest.clock import new_run_id, utc_now
 from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
 
 DATABASE = "ingest.duckdb"
+# Every table SCHEMA creates in schema raw.
+TABLES = ("ingest_runs", "letters", "items", "citations", "quarantine", "sources")
 
 # No primary keys on letters and sources: the loader identifies every file against the hashes
 # and sightings it read at the start of the run, and dbt tests the keys' uniqueness at every
@@ -186,14 +188,13 @@ class RawStore:
     def write_batch(self, load_id: str, batch: Batch, parser_version: str) -> None:
         """One transaction: the batch's rows and its run counters, or nothing."""
         now = utc_now()
-        parts = batch.letters
         self.con.execute("begin transaction")
         try:
-            if parts:
-                self._insert("letters", pa.concat_tables([part.letters for part in parts]),
+            if batch.letters:
+                self._insert("letters", pa.concat_tables([part.letters for part in batch.letters]),
                              parser_version=parser_version, load_id=load_id, loaded_at=now)
-                self._insert("items", pa.concat_tables([part.items for part in parts]), load_id=load_id)
-                self._insert("citations", pa.concat_tables([part.citations for part in parts]), load_id=load_id)
+                self._insert("items", pa.concat_tables([part.items for part in batch.letters]), load_id=load_id)
+                self._insert("citations", pa.concat_tables([part.citations for part in batch.letters]), load_id=load_id)
             bad = batch.quarantined
             self._insert_lists("quarantine", {
                 "source_path": [q.path for q in bad], "source_file": [Path(q.path).name for q in bad],

@@ -9,12 +9,14 @@ import duckdb
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
-DATA_TABLES = ("letters", "items", "citations", "quarantine", "sources")
+from ingest.loader import TABLES
+
+DATA_TABLES = tuple(table for table in TABLES if table != "ingest_runs")
 
 
 def row_counts(home: Path) -> dict[str, int]:
     with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as con:
-        return {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in (*DATA_TABLES, "ingest_runs")}
+        return {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in TABLES}
 
 
 def query(home: Path, sql: str) -> list[tuple]:
