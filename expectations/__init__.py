@@ -4,3 +4,5 @@ One module per suite (raw_letters, raw_items, marts); `runner` reads the warehou
 into pandas (GE 1.24 cannot validate DuckDB through its SQL datasource), runs every suite, keeps
 the results and the Data Docs, and says whether any critical expectation failed.
 """
+
+RESULTS_DATABASE = "operations.duckdb"  # run records; its catalog name must differ from the schema name

@@ -16,12 +16,11 @@ import duckdb
 import great_expectations as gx
 import pyarrow as pa
 
-from expectations import marts, raw_items, raw_letters
+from expectations import RESULTS_DATABASE, marts, raw_items, raw_letters
 from expectations.checks import Severity, Suite, severity_of
 from ingest.clock import new_run_id, utc_now
 
 SUITES: tuple[Suite, ...] = (raw_letters.SUITE, raw_items.SUITE, marts.SUITE)
-RESULTS_DATABASE = "operations.duckdb"  # run records; its catalog name must differ from the schema name
 DATA_DOCS = Path("gx") / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 

@@ -13,6 +13,8 @@ import duckdb
 
 from imr import analyst, serve
 from imr import build as warehouse_build
+from imr.refresh import Exit, RefreshBusy
+from imr.refresh import refresh as run_refresh
 from ingest import pipeline
 from ingest import synth as synth_letters
 from ingest.export import raw_parquet
@@ -109,9 +111,6 @@ def build(home: Path, quiet: bool, target: str) -> None:
               help="Report the sources stale when no new letter arrived for more days than this.")
 def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, stale_after: int) -> None:
     """Ingest, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
-    from imr.refresh import Exit, RefreshBusy  # imports Great Expectations
-    from imr.refresh import refresh as run_refresh
-
     try:
         report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers)
     except RefreshBusy as error:

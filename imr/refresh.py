@@ -19,8 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.runner import RESULTS_DATABASE as OPERATIONS
-from expectations.runner import validate
+from expectations import RESULTS_DATABASE as OPERATIONS
 from imr.build import BuildError, publish, stage
 from imr.report import write_report
 from ingest import pipeline
@@ -114,6 +113,8 @@ def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: in
             return
         report.counts.update(models_built=built.results["model success"], dbt_tests_passed=built.results["test pass"])
     with _step(report, "validate"):
+        from expectations.runner import validate  # Great Expectations takes 200 MB: not held during the build
+
         validation = validate(home, database=built.staged, loaded_since=last_published(home))
         report.counts.update(expectations_passed=sum(o.success for o in validation.outcomes),
                              expectations_critical_failed=len(validation.critical_failures),
