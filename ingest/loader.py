@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.clock import new_run_id, utc_now
+from ingest.known import LETTER_KEY_SQL, SIGHTING_KEY_SQL, KnownKeys, letter_key, sighting_key
 from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
 
 DATABASE = "ingest.duckdb"
@@ -157,16 +158,21 @@ class RawStore:
 
     # What is already there -------------------------------------------------------------------
 
-    def known_letters(self) -> set[str]:
-        return {row[0] for row in self.con.execute("select sha256 from raw.letters").fetchall()}
+    def known_letters(self) -> KnownKeys[str]:
+        """The stored letters, by their files' SHA-256."""
+        return KnownKeys(self._keys(f"select {LETTER_KEY_SQL} from raw.letters"), letter_key)
 
     def known_bad(self) -> set[str]:
         """Quarantine keys: the file's hash, or its path when it could not even be read."""
         rows = self.con.execute("select coalesce(sha256, 'path:' || source_path) from raw.quarantine").fetchall()
         return {row[0] for row in rows}
 
-    def known_sources(self) -> set[tuple[str, str]]:
-        return set(self.con.execute("select sha256, source_path from raw.sources").fetchall())
+    def known_sources(self) -> KnownKeys[tuple[str, str]]:
+        """The stored sightings, by (file SHA-256, path)."""
+        return KnownKeys(self._keys(f"select {SIGHTING_KEY_SQL} from raw.sources"), sighting_key)
+
+    def _keys(self, query: str) -> pa.ChunkedArray:
+        return self.con.sql(query).to_arrow_table().column(0)
 
     # Runs ------------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ def _state(pid: int) -> str:
 
 def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     letters, home = tmp_path / "letters", tmp_path / "home"
-    write(letters, 1500, seed=21)
+    write(letters, 3000, seed=21)
     truth = [json.loads(line) for line in (letters / "truth.jsonl").read_text().splitlines()]
     command = [sys.executable, "-m", "imr", "ingest", str(letters), "--home", str(home),
                "--workers", "2", "--batch-size", "100"]
@@ -55,13 +55,13 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
 
     resumed = subprocess.run(command, capture_output=True, text=True, check=True)
 
-    assert "1500 files" in resumed.stderr
+    assert "3000 files" in resumed.stderr
     rows = query(home, "select count(*), count(distinct sha256) from raw.letters")
-    assert rows == [(1500, 1500)]
+    assert rows == [(3000, 3000)]
     assert query(home, "select count(*) from raw.items") == [(sum(len(t["items"]) for t in truth),)]
     assert query(home, "select count(*) from (select sha256, ordinal from raw.items group by all having count(*) > 1)") == [(0,)]
     statuses = [status for (status,) in query(home, "select status from raw.ingest_runs order by started_at")]
     assert statuses == ["aborted", "succeeded"]
     loaded_before_kill = query(home, "select count(*) from raw.letters l join raw.ingest_runs r using (load_id) "
                                      "where r.status = 'aborted'")[0][0]
-    assert 0 < loaded_before_kill < 1500
+    assert 0 < loaded_before_kill < 3000
