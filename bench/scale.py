@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.clock import utc_now
-from ingest.loader import DATABASE, SCHEMA, TABLES
+from ingest.loader import DATABASE, SCHEMA, TABLES, open_raw
 
 MAX_COPIES = 99  # case numbers CM00- to CM99-
 
@@ -26,7 +26,7 @@ def scale_raw(base_home: Path, home: Path, letters: int) -> int:
     base_home's; returns the count."""
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    con = duckdb.connect(str(home / DATABASE), config={"memory_limit": "2GB"})
+    con = open_raw(home / DATABASE, memory_limit="2GB")
     try:
         con.execute(SCHEMA)  # the loader's current tables, whatever version wrote the base
         con.execute(f"attach '{base_home / DATABASE}' as base (read_only)")
