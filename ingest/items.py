@@ -31,7 +31,7 @@ _REVIEWER = "MAXIMUS guideline:"
 _RATIONALE = "Decision rationale:"
 _MARKERS = (_CA, _REVIEWER, _RATIONALE)
 _INTRO = re.compile(r"set forth below:\s*", re.IGNORECASE)
-_DECISION = re.compile(r"^(?P<head>.*?)\s*\b(?P<decision>Upheld|Overturned)\.?$", re.IGNORECASE)
+_DECISION_WORDS = ("upheld", "overturned")
 # A line that closes a sentence: the previous rationale ends there. Not ':', which item names
 # wrap on ("..., DOS:" / "11/11/2016: Upheld").
 _CLOSES = re.compile(r"[.!?][\"'\u201d)\]]*$")
@@ -88,11 +88,28 @@ def _split_markers(section: list[str]) -> list[str]:
 
 
 
+def _decision(line: str) -> tuple[str, str] | None:
+    """(name, decision word) of a line ending in "Upheld" or "Overturned" (any case, maybe a period)
+    as a word of its own; the name is the text before it, trailing whitespace dropped.
+
+    String methods rather than a regex: the answer is at the line end, where a regex would get
+    only after trying every start, and this runs three times per item.
+    """
+    end = len(line) - 1 if line.endswith(".") else len(line)
+    for word in _DECISION_WORDS:
+        start = end - len(word)
+        if start >= 0 and line[start:end].lower() == word:
+            if start and (line[start - 1].isalnum() or line[start - 1] == "_"):
+                return None  # glued to the word before ("reUpheld"), as a regex \b would refuse
+            return line[:start].rstrip(), line[start:end]
+    return None
+
+
 def _is_decision(lines: list[str], index: int) -> bool:
-    match = _DECISION.match(lines[index])
-    if match is None:
+    parts = _decision(lines[index])
+    if parts is None:
         return False
-    head = match.group("head")
+    head = parts[0]
     if head:
         if not head.endswith(":"):
             return False
@@ -105,7 +122,7 @@ def _is_decision(lines: list[str], index: int) -> bool:
 def _header_start(lines: list[str], index: int, floor: int) -> int:
     """First line of the item name that ends on line `index`."""
     # A bare "Upheld" line: the name ends on the line above, the one ending in ':'.
-    start = index - 1 if _DECISION.match(lines[index]).group("head") == "" else index
+    start = index - 1 if _decision(lines[index])[0] == "" else index
     while start > floor:
         above = lines[start - 1]
         if not above or above.startswith(_MARKERS) or _INTRO.search(above):
@@ -124,9 +141,10 @@ def _needs_more(header_lines: list[str]) -> bool:
 
 def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
     header = collapse(" ".join(header_lines))
-    match = _DECISION.match(header)
-    assert match is not None  # header_lines end with the decision line
-    name = match.group("head").rstrip().removesuffix(":").rstrip()
+    parts = _decision(header)
+    assert parts is not None  # header_lines end with the decision line
+    head, decision = parts
+    name = head.removesuffix(":").rstrip()
     treatment, original = _treatment(name)
     fields = _fields(collapse(" ".join(body_lines)))
     if _RATIONALE not in fields:
@@ -135,7 +153,7 @@ def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
         ordinal=ordinal,
         treatment=treatment,
         original_request=original,
-        decision=match.group("decision").lower(),
+        decision=decision.lower(),
         claims_administrator_citations=parse_citations(fields.get(_CA, "")),
         reviewer_citations=parse_citations(fields.get(_REVIEWER, "")),
         rationale=fields[_RATIONALE].strip(),
