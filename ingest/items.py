@@ -30,7 +30,9 @@ _CA = "Claims Administrator guideline:"
 _REVIEWER = "MAXIMUS guideline:"
 _RATIONALE = "Decision rationale:"
 _MARKERS = (_CA, _REVIEWER, _RATIONALE)
-_INTRO = re.compile(r"set forth below:\s*", re.IGNORECASE)
+# The intro sentence ends "... set forth below:". (The lookbehind sits after the literal ":" so the
+# regex engine can skip ahead to colons, where a case-blind "set" was tried at every position.)
+_INTRO = re.compile(r":(?<=set forth below:)\s*", re.IGNORECASE)
 _DECISION_WORDS = ("upheld", "overturned")
 # A line that closes a sentence: the previous rationale ends there. Not ':', which item names
 # wrap on ("..., DOS:" / "11/11/2016: Upheld").
@@ -135,8 +137,7 @@ def _header_start(lines: list[str], index: int, floor: int) -> int:
     start = index - 1 if _decision(lines[index])[0] == "" else index
     while start > floor:
         above = lines[start - 1]
-        # `in` pre-check: only the intro line says "below", and the case-blind regex is 5x slower.
-        if not above or above.startswith(_MARKERS) or ("below" in above.lower() and _INTRO.search(above)):
+        if not above or above.startswith(_MARKERS) or _INTRO.search(above):
             break
         if _CLOSES.search(above) and not _needs_more(lines[start:index + 1]):
             break
