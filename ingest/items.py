@@ -40,7 +40,9 @@ _CLOSES = re.compile(r"[.!?][\"'\u201d)\]]*$")
 # pypdfium2 or a careless join can glue the next item's name to the last sentence: "necessary.Norco".
 # (The lookbehind sits after the literal "." so the regex engine can skip ahead to periods.)
 _GLUED = re.compile(r"\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])")
-_MODIFIED = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<rest>.*)$", re.IGNORECASE)
+# "X was the original request. ...": searched for from its leading whitespace, which the regex
+# engine skips ahead to, rather than matched with a lazy X that tried the rest at every character.
+_MODIFIED = re.compile(r"\s+was\s+the\s+original\s+request\.\s*", re.IGNORECASE)
 _REMAINING = re.compile(
     r"(?P<portion>remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+)?original\s+request,\s*(?P<treatment>.+?)(?:,?\s+is)?$",
     re.IGNORECASE,
@@ -192,11 +194,11 @@ def _treatment(name: str) -> tuple[str, str | None]:
     original request, Z is" decides Z of original request X; "... The original request, X is"
     decides X itself, as the letter writes it there.
     """
-    modified = _MODIFIED.match(name)
+    modified = _MODIFIED.search(name, 1)  # X is at least one character
     if modified is None:
         return name, None
-    original = modified.group("original").strip()
-    remaining = _REMAINING.search(modified.group("rest"))
+    original = name[:modified.start()].strip()
+    remaining = _REMAINING.search(name[modified.end():])
     if remaining is None:
         return original, original
     treatment = remaining.group("treatment").strip()
