@@ -48,12 +48,15 @@ _FAMILIES = (
 
 def parse_citations(paragraph: str) -> list[Citation]:
     """Every citation in one guideline paragraph, in the order written (fresh dicts every call)."""
-    return [Citation(**citation) for citation in _parse_collapsed(collapse(paragraph))]
+    return [Citation(**citation) for citation in _parse_paragraph(paragraph)]
 
 
 @lru_cache(maxsize=8192)
-def _parse_collapsed(text: str) -> tuple[Citation, ...]:
-    """Guideline paragraphs repeat across letters (a few hundred MTUS sentences): parse each once."""
+def _parse_paragraph(paragraph: str) -> tuple[Citation, ...]:
+    """Guideline paragraphs repeat across letters (a few hundred MTUS sentences): parse each once.
+
+    Keyed on the paragraph as given, so a repeat skips collapsing its whitespace too."""
+    text = collapse(paragraph)
     starts = []
     found = text.find(_SENTENCE)
     while found >= 0:

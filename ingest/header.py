@@ -32,7 +32,8 @@ _VALUES = {
     "date_value": r"\d{1,2}\s?[-/]\s?\d{1,2}\s?[-/]\s?\d{2,4}|[A-Z][A-Za-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}",
     "priority_value": r"(?:Standard|STANDARD|Expedited|EXPEDITED)\b",
 }
-_KIND = {"case_number": "case_value", "priority": "priority_value"}
+# The kind of value each label waits for: a date unless said otherwise.
+_VALUE_KIND = dict.fromkeys(_LABELS, "date_value") | {"case_number": "case_value", "priority": "priority_value"}
 # Every token starts with a capital or a digit: the lookahead rejects other positions at once.
 _TOKEN = re.compile(
     "(?=[A-Z0-9])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in {**_LABELS, **_VALUES}.items()) + ")"
@@ -60,11 +61,11 @@ def parse_header(lines: list[str]) -> dict[str, str | None]:
             if value is None:
                 continue
             previous_was_label = False
-            label = next((w for w in waiting if _KIND.get(w, "date_value") == name), None)
-            if label is None:
-                continue
-            waiting.remove(label)
-            found[label] = value
+            for label in waiting:
+                if _VALUE_KIND[label] == name:
+                    waiting.remove(label)
+                    found[label] = value
+                    break
     return found
 
 

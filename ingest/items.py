@@ -30,19 +30,24 @@ _CA = "Claims Administrator guideline:"
 _REVIEWER = "MAXIMUS guideline:"
 _RATIONALE = "Decision rationale:"
 _MARKERS = (_CA, _REVIEWER, _RATIONALE)
-_INTRO = re.compile(r"set forth below:\s*", re.IGNORECASE)
-_DECISION = re.compile(r"^(?P<head>.*?)\s*\b(?P<decision>Upheld|Overturned)\.?$", re.IGNORECASE)
+# The intro sentence ends "... set forth below:". (The lookbehind sits after the literal ":" so the
+# regex engine can skip ahead to colons, where a case-blind "set" was tried at every position.)
+_INTRO = re.compile(r":(?<=set forth below:)\s*", re.IGNORECASE)
+_DECISION_WORDS = ("upheld", "overturned")
 # A line that closes a sentence: the previous rationale ends there. Not ':', which item names
 # wrap on ("..., DOS:" / "11/11/2016: Upheld").
 _CLOSES = re.compile(r"[.!?][\"'\u201d)\]]*$")
 # pypdfium2 or a careless join can glue the next item's name to the last sentence: "necessary.Norco".
-_GLUED = re.compile(r"(?<=[a-z]{2}[.])(?=[A-Z][a-z])")
-_MODIFIED = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.\s*(?P<rest>.*)$", re.IGNORECASE)
+# (The lookbehind sits after the literal "." so the regex engine can skip ahead to periods.)
+_GLUED = re.compile(r"\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])")
+# "X was the original request. ...": searched for from its leading whitespace, which the regex
+# engine skips ahead to, rather than matched with a lazy X that tried the rest at every character.
+_MODIFIED = re.compile(r"\s+was\s+the\s+original\s+request\.\s*", re.IGNORECASE)
 _REMAINING = re.compile(
     r"(?P<portion>remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+)?original\s+request,\s*(?P<treatment>.+?)(?:,?\s+is)?$",
     re.IGNORECASE,
 )
-# Lines that may end an item name, checked with str.endswith: the cheap test before the regex.
+# Lines that may end an item name, checked with str.endswith: the cheap test before _decision().
 _DECISION_ENDINGS = tuple(
     word + stop for word in ("Upheld", "Overturned", "UPHELD", "OVERTURNED", "upheld", "overturned") for stop in ("", ".")
 )
@@ -52,8 +57,8 @@ _WAS_ORIGINAL = re.compile(r"was\s+the\s+original\s+request", re.IGNORECASE)
 
 def parse_items(section: list[str]) -> list[Item]:
     """Items of the decisions section, given as normalised lines (heading excluded)."""
-    lines = _split_markers(section)
-    decisions = [i for i, line in enumerate(lines) if line.endswith(_DECISION_ENDINGS) and _is_decision(lines, i)]
+    lines, candidates = _split_markers(section)
+    decisions = [i for i in candidates if _is_decision(lines, i)]
     if not decisions:
         raise ParseError("no_items", "no disputed items found (no '<item>: Upheld|Overturned' line)")
     starts = []
@@ -68,8 +73,9 @@ def parse_items(section: list[str]) -> list[Item]:
     return items
 
 
-def _split_markers(section: list[str]) -> list[str]:
+def _split_markers(section: list[str]) -> tuple[list[str], list[int]]:
     """One field marker per line start; the intro sentence and a glued item name on lines of their own.
+    Also the numbers of the lines that end in a decision word, the candidate item names.
 
     Whole-text string operations rather than a loop over lines: this runs at ingest rate.
     """
@@ -78,21 +84,46 @@ def _split_markers(section: list[str]) -> list[str]:
     for marker in _MARKERS:
         text = text.replace(marker, "\n" + marker)
     lines = [line.strip() for line in text.split("\n")]
-    candidates = [i for i, line in enumerate(lines) if line.endswith(_DECISION_ENDINGS)]
+    candidates = _ending_in_decision(lines)
+    unglued = False
     for index in reversed(candidates):
         glued = list(_GLUED.finditer(lines[index]))
         if glued:
-            cut = glued[-1].start()
+            cut = glued[-1].end()
             lines[index:index + 1] = [lines[index][:cut], lines[index][cut:]]
-    return lines
+            unglued = True
+    return lines, _ending_in_decision(lines) if unglued else candidates
 
+
+def _ending_in_decision(lines: list[str]) -> list[int]:
+    """Numbers of the lines that end in one of _DECISION_ENDINGS."""
+    # Last-character pre-check: endswith() with twelve endings costs twice the slice, and two
+    # thirds of the lines end in another character.
+    return [i for i, line in enumerate(lines) if line[-1:] in "dD." and line.endswith(_DECISION_ENDINGS)]
+
+
+def _decision(line: str) -> tuple[str, str] | None:
+    """(name, decision word) of a line ending in "Upheld" or "Overturned" (any case, maybe a period)
+    as a word of its own; the name is the text before it, trailing whitespace dropped.
+
+    String methods rather than a regex: the answer is at the line end, where a regex would get
+    only after trying every start, and this runs three times per item.
+    """
+    end = len(line) - 1 if line.endswith(".") else len(line)
+    for word in _DECISION_WORDS:
+        start = end - len(word)
+        if start >= 0 and line[start:end].lower() == word:
+            if start and (line[start - 1].isalnum() or line[start - 1] == "_"):
+                return None  # glued to the word before ("reUpheld"), as a regex \b would refuse
+            return line[:start].rstrip(), line[start:end]
+    return None
 
 
 def _is_decision(lines: list[str], index: int) -> bool:
-    match = _DECISION.match(lines[index])
-    if match is None:
+    parts = _decision(lines[index])
+    if parts is None:
         return False
-    head = match.group("head")
+    head = parts[0]
     if head:
         if not head.endswith(":"):
             return False
@@ -105,7 +136,7 @@ def _is_decision(lines: list[str], index: int) -> bool:
 def _header_start(lines: list[str], index: int, floor: int) -> int:
     """First line of the item name that ends on line `index`."""
     # A bare "Upheld" line: the name ends on the line above, the one ending in ':'.
-    start = index - 1 if _DECISION.match(lines[index]).group("head") == "" else index
+    start = index - 1 if _decision(lines[index])[0] == "" else index
     while start > floor:
         above = lines[start - 1]
         if not above or above.startswith(_MARKERS) or _INTRO.search(above):
@@ -124,9 +155,10 @@ def _needs_more(header_lines: list[str]) -> bool:
 
 def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
     header = collapse(" ".join(header_lines))
-    match = _DECISION.match(header)
-    assert match is not None  # header_lines end with the decision line
-    name = match.group("head").rstrip().removesuffix(":").rstrip()
+    parts = _decision(header)
+    assert parts is not None  # header_lines end with the decision line
+    head, decision = parts
+    name = head.removesuffix(":").rstrip()
     treatment, original = _treatment(name)
     fields = _fields(collapse(" ".join(body_lines)))
     if _RATIONALE not in fields:
@@ -135,7 +167,7 @@ def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
         ordinal=ordinal,
         treatment=treatment,
         original_request=original,
-        decision=match.group("decision").lower(),
+        decision=decision.lower(),
         claims_administrator_citations=parse_citations(fields.get(_CA, "")),
         reviewer_citations=parse_citations(fields.get(_REVIEWER, "")),
         rationale=fields[_RATIONALE].strip(),
@@ -162,11 +194,11 @@ def _treatment(name: str) -> tuple[str, str | None]:
     original request, Z is" decides Z of original request X; "... The original request, X is"
     decides X itself, as the letter writes it there.
     """
-    modified = _MODIFIED.match(name)
+    modified = _MODIFIED.search(name, 1)  # X is at least one character
     if modified is None:
         return name, None
-    original = modified.group("original").strip()
-    remaining = _REMAINING.search(modified.group("rest"))
+    original = name[:modified.start()].strip()
+    remaining = _REMAINING.search(name[modified.end():])
     if remaining is None:
         return original, original
     treatment = remaining.group("treatment").strip()

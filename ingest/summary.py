@@ -9,7 +9,9 @@ from ingest.dates import DATE, DATE_RE, to_iso
 from ingest.text import collapse
 
 _AGE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:(?:year|yr)s?\s*-?\s*old\b|y/o\b|yo\b)", re.IGNORECASE)
-_SEX = re.compile(r"\b(female|male|woman|man|gentleman|lady)\b", re.IGNORECASE)
+# The lookaheads below name the first characters a match can start with: they reject most
+# positions at once, where trying every alternative there made these searches slow.
+_SEX = re.compile(r"\b(?=[fmwgl])(female|male|woman|man|gentleman|lady)\b", re.IGNORECASE)
 _SEX_WORDS = {"female": "female", "woman": "female", "lady": "female",
               "male": "male", "man": "male", "gentleman": "male"}
 _INJURY = re.compile(
@@ -18,7 +20,7 @@ _SENTENCE = re.compile(r"[^.]*(?:\.(?=\s|$)|$)")
 _UR = re.compile(r"\b(?:UR|utilization\s+review)\b", re.IGNORECASE)
 
 _DIAGNOSIS = re.compile(
-    r"(?:diagnos(?:is|es)\b[^.:]{0,40}?\b(?:(?:(?:are|is|was|were)\s+)?(?:noted|documented)\s+(?:to\s+include|as)"
+    r"(?=[dbutf])(?:diagnos(?:is|es)\b[^.:]{0,40}?\b(?:(?:(?:are|is|was|were)\s+)?(?:noted|documented)\s+(?:to\s+include|as)"
     r"|include[sd]?|of|are|is|was|were)(?:\s+documented)?(?:\s+as)?"
     r"|diagnosed\s+(?:as\s+having|with|as)"
     r"|(?:being\s+treated|undergoing\s+treatments?|treated)\s+for(?:\s+the\s+diagnos[ie]s\s+of)?"
@@ -29,7 +31,7 @@ _DIAGNOSIS = re.compile(
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
 # Split on commas, semicolons and "and", but not inside "right and left" or "and/or".
 _DIAGNOSIS_SPLIT = re.compile(
-    r"\s*(?:;|,\s*and\s+|,\s*|(?<!\bright)(?<!\bleft)(?<!\bbilateral)\s+and\s+(?!or\b))\s*",
+    r"(?=[\s;,])\s*(?:;|,\s*and\s+|,\s*|(?<!\bright)(?<!\bleft)(?<!\bbilateral)\s+and\s+(?!or\b))\s*",
     re.IGNORECASE,
 )
 # ICD-style qualifiers that belong to the diagnosis before them ("..., subsequent encounter").
