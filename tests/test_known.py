@@ -25,6 +25,8 @@ def test_finds_exactly_the_stored_keys_whatever_their_order_and_bytes() -> None:
     near_misses = [bytes(8) + b"\x04" * 8, b"\x01" + bytes(14) + b"\x01", b"\xff" * 15 + b"\xfe", bytes(16)]
     assert not any(key in known for key in near_misses)
     assert len(known) == len(stored)
+    sliced = KnownKeys(pa.array([b"x" * 16, *stored], pa.binary())[1:], _identity)  # a view into a bigger array
+    assert all(key in sliced for key in stored) and b"x" * 16 not in sliced
 
 
 def test_values_added_in_a_run_count_until_discarded() -> None:
