@@ -66,7 +66,7 @@ def parse(paths: tuple[Path, ...]) -> None:
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file met is quarantined.")
 @click.option("--reparse", "reparse_stale", is_flag=True,
               help="Re-parse the stored text of letters loaded by an older parser version.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=pipeline.BATCH_SIZE, show_default=True,
               help="Files per transaction.")
 def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: bool, reparse_stale: bool,
            batch_size: int) -> None:
