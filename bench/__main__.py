@@ -23,7 +23,7 @@ from bench import build, corpora, pdf, queries, refresh, report, text
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = {"letters": 100_000, "scales": [100_000, 1_000_000, 1_700_000], "new_letters": 12_000,
-        "pdfs": 2_000, "extractor_sample": 100, "naive": 5_000}
+        "pdfs": 12_000, "extractor_sample": 100, "naive": 5_000}
 QUICK = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "extractor_sample": 5, "naive": 50}
 
 
