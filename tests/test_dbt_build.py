@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from imr.build import DUCKDB, PROJECT_DIR, SPARK, BuildError, build, dbt
+from imr.build import DUCKDB, PROJECT_DIR, SPARK, BuildError, build, dbt, dbt_threads
 from ingest.pipeline import ingest
 from ingest.synth import write
 from tests.helpers import copy_warehouse
@@ -149,3 +149,11 @@ def test_docs_generate_offline(built: tuple[Path, list[dict]]) -> None:
     assert result.returncode == 0, result.stdout[-2000:]
     catalog = json.loads((home / "build" / "dbt" / "catalog.json").read_text())
     assert any(key.endswith("fct_imr_decisions") for key in catalog["nodes"])
+
+
+def test_large_warehouses_build_one_dbt_node_at_a_time(synthetic_warehouse: tuple[Path, list],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    home, _ = synthetic_warehouse
+    assert dbt_threads(home) == []  # 300 letters: the profile's two threads
+    monkeypatch.setattr("imr.build.ONE_THREAD_FROM_LETTERS", 300)
+    assert dbt_threads(home) == ["--threads", "1"]

@@ -1,16 +1,12 @@
--- Per item, the guideline each side cited first (family and canonical chapter) and how many
--- citations each side gave. An item whose side cited nothing gets 'None cited'.
+-- Per item that cites anything, the guideline each side cited first (family and canonical
+-- chapter; null when that side cited nothing) and how many citations each side gave. Items
+-- citing nothing have no row: fct_imr_decisions joins every item to this and gives them zero
+-- counts and 'None cited' (joining every item here too cost a third of this model at 1.7M letters).
 with
 
 citations as (
 
     select * from {{ ref('int_citations_normalized') }}
-
-),
-
-items as (
-
-    select * from {{ ref('int_items_classified') }}
 
 ),
 
@@ -32,24 +28,6 @@ per_item as (
     from citations
     group by letter_sha256, item_ordinal
 
-),
-
-guidelines as (
-
-    select
-        items.item_key,
-        coalesce(per_item.reviewer_citation_count, 0) as reviewer_citation_count,
-        coalesce(per_item.ca_citation_count, 0) as ca_citation_count,
-        coalesce(per_item.ca_citation_count, 0) > 0 as ca_cited_evidence,
-        coalesce(per_item.reviewer_guideline_family, 'None cited') as reviewer_guideline_family,
-        coalesce(per_item.reviewer_guideline_chapter, 'None cited') as reviewer_guideline_chapter,
-        coalesce(per_item.ca_guideline_family, 'None cited') as ca_guideline_family,
-        coalesce(per_item.ca_guideline_chapter, 'None cited') as ca_guideline_chapter
-    from items
-    left join per_item
-        on items.letter_sha256 = per_item.letter_sha256
-        and items.item_ordinal = per_item.item_ordinal
-
 )
 
-select * from guidelines
+select * from per_item

@@ -42,13 +42,13 @@ decisions as (
         letters.reviewer_specialty,
         letters.primary_specialty_as_written as reviewer_specialty_as_written,
         letters.reviewer_licensure_states,
-        guidelines.reviewer_guideline_family,
-        guidelines.reviewer_guideline_chapter,
-        guidelines.reviewer_citation_count,
-        guidelines.ca_guideline_family,
-        guidelines.ca_guideline_chapter,
-        guidelines.ca_citation_count,
-        guidelines.ca_cited_evidence,
+        coalesce(guidelines.reviewer_guideline_family, 'None cited') as reviewer_guideline_family,
+        coalesce(guidelines.reviewer_guideline_chapter, 'None cited') as reviewer_guideline_chapter,
+        coalesce(guidelines.reviewer_citation_count, 0) as reviewer_citation_count,
+        coalesce(guidelines.ca_guideline_family, 'None cited') as ca_guideline_family,
+        coalesce(guidelines.ca_guideline_chapter, 'None cited') as ca_guideline_chapter,
+        coalesce(guidelines.ca_citation_count, 0) as ca_citation_count,
+        coalesce(guidelines.ca_citation_count, 0) > 0 as ca_cited_evidence,
         letters.determination as letter_determination,
         letters.priority,
         letters.decision_date,
@@ -60,8 +60,9 @@ decisions as (
         letters.patient_age_band,
         letters.patient_sex
     from items
-    inner join guidelines
-        on items.item_key = guidelines.item_key
+    left join guidelines
+        on items.letter_sha256 = guidelines.letter_sha256
+        and items.item_ordinal = guidelines.item_ordinal
     inner join letters
         on items.letter_sha256 = letters.letter_sha256
 
