@@ -35,9 +35,10 @@ BUILD_DIR = "build"
 DUCKDB, SPARK = "duckdb", "spark"  # the profile's targets
 SPARK_DIR = "spark"  # under $IMR_HOME; profiles.yml names the same folder
 # From this many letters a DuckDB build runs one dbt node at a time. The heavy models (millions
-# of items and citations) need the whole memory cap: two side by side spill, and 1.7M letters
-# build in 69 s on one thread against 80 s on two. Below it, two threads overlap dbt's work
-# between the many small nodes: 100k letters build in 18 s against 26 s on one.
+# of items and citations) then need DuckDB's whole memory cap: two side by side spill. Measured
+# with the default 1.5 GB cap: 1.7M letters build in 69 s on one thread against 80 s on two, 1M
+# in 50 s against 53 s; 100k letters in 18 s on two, whose overlap of dbt's work between the many
+# small nodes beats one (26 s).
 ONE_THREAD_FROM_LETTERS = 500_000
 
 
