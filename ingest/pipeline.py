@@ -121,8 +121,8 @@ def reparse(home: Path, workers: int | None = None, batch_size: int = BATCH_SIZE
         failures: list[str] = []
         status = "failed"
         try:
-            with _Pool(workers, len(stale), len(stale)) as pool, tqdm(total=len(stale), unit="letter", disable=_quiet(progress),
-                                                          desc="reparse") as bar:
+            with _Pool(workers, len(stale), len(stale)) as pool, \
+                    tqdm(total=len(stale), unit="letter", disable=_quiet(progress), desc="reparse") as bar:
                 pending: list[dict[str, Any]] = []
                 chunks = (stale[i:i + pool.chunk] for i in range(0, len(stale), pool.chunk))
                 for results in pool.map(reparse_texts, chunks):
