@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.export import raw_parquet
+from ingest.loader import DATABASE as RAW_DATABASE
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 WAREHOUSE_FILE = "imr.duckdb"
@@ -97,8 +98,8 @@ def dbt(home: Path, *args: str, database: Path | None = None, quiet: bool = Fals
 
 def stage(home: Path, quiet: bool = False) -> Build:
     """dbt build into home/build/imr.duckdb; the served file is not touched."""
-    if not (home / "ingest.duckdb").exists():
-        raise BuildError(f"{home / 'ingest.duckdb'}: no raw database here; run `imr ingest` first")
+    if not (home / RAW_DATABASE).exists():
+        raise BuildError(f"{home / RAW_DATABASE}: no raw database here; run `imr ingest` first")
     target = Build(home)
     target.staged.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (target.staged, target.staged.with_name(WAREHOUSE_FILE + ".wal")):
@@ -153,7 +154,7 @@ def _dbt_build(target: Build, quiet: bool, on_failure: str) -> None:
 def dbt_threads(home: Path) -> list[str]:
     """dbt's --threads for a DuckDB build of `home`: one from ONE_THREAD_FROM_LETTERS letters,
     else the profile's."""
-    raw = home / "ingest.duckdb"
+    raw = home / RAW_DATABASE
     try:
         with duckdb.connect(str(raw), read_only=True) as con:
             letters = con.execute("select count(*) from raw.letters").fetchone()[0]

@@ -24,6 +24,7 @@ from imr.build import BuildError, publish, stage
 from imr.report import write_report
 from ingest import pipeline
 from ingest.clock import new_run_id, utc_now
+from ingest.loader import DATABASE as RAW_DATABASE
 
 LOCK_FILE = "refresh.lock"
 
@@ -141,7 +142,7 @@ def _step(report: RefreshReport, name: str) -> Iterator[None]:
 
 def staleness(home: Path, stale_after_days: int) -> int | None:
     """Days since the newest letter was loaded, when more than `stale_after_days`."""
-    with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(home / RAW_DATABASE), read_only=True) as con:
         newest = con.execute("select max(loaded_at) from raw.letters").fetchall()[0][0]
     if newest is None:
         return None
