@@ -19,27 +19,54 @@ _INJURY = re.compile(
 _SENTENCE = re.compile(r"[^.]*(?:\.(?=\s|$)|$)")
 _UR = re.compile(r"\b(?:UR|utilization\s+review)\b", re.IGNORECASE)
 
+# The sentence that lists the diagnoses. "filed a claim for ..." names the complaint, not a
+# diagnosis: it is read only when no other sentence lists any.
 _DIAGNOSIS = re.compile(
-    r"(?=[dbutf])(?:diagnos(?:is|es)\b[^.:]{0,40}?\b(?:(?:(?:are|is|was|were)\s+)?(?:noted|documented)\s+(?:to\s+include|as)"
+    r"(?=[dbut])(?:diagnos(?:is|es)\b[^.:]{0,40}?\b(?:(?:(?:are|is|was|were)\s+)?(?:noted|documented)\s+(?:to\s+include|as)"
     r"|include[sd]?|of|are|is|was|were)(?:\s+documented)?(?:\s+as)?"
     r"|diagnosed\s+(?:as\s+having|with|as)"
-    r"|(?:being\s+treated|undergoing\s+treatments?|treated)\s+for(?:\s+the\s+diagnos[ie]s\s+of)?"
-    r"|filed\s+a\s+claim\s+for)"
+    r"|(?:being\s+treated|undergoing\s+treatments?|treated)\s+for(?:\s+the\s+diagnos[ie]s\s+of)?)"
     r"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$)|$)",
     re.IGNORECASE,
 )
-_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
-# Split on commas, semicolons and "and", but not inside "right and left" or "and/or".
+_CLAIM = re.compile(
+    r"filed\s+a\s+claim\s+for\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$)|$)",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^(?:(?:an?|the|and|or)\s+)+", re.IGNORECASE)
+# Within a semicolon-separated part: split on commas and "and" (the separator is kept, to join
+# pieces back as written), but not inside "right and left", "and/or" or "sprain and strain".
 _DIAGNOSIS_SPLIT = re.compile(
-    r"(?=[\s;,])\s*(?:;|,\s*and\s+|,\s*|(?<!\bright)(?<!\bleft)(?<!\bbilateral)\s+and\s+(?!or\b))\s*",
+    r"(?=[\s,])(,\s*and\s+|,\s*|(?<!\bright)(?<!\bleft)(?<!\bbilateral)(?<!\bmedial)(?<![sS][pt]rain)\s+and\s+(?!or\b)"
+    r"|(?<=[sS][pt]rain)\s+and\s+(?!(?:or|s[pt]rains?)\b))",
     re.IGNORECASE,
 )
 # ICD-style qualifiers that belong to the diagnosis before them ("..., subsequent encounter").
 _QUALIFIER = re.compile(
-    r"^(?:(?:initial|subsequent)\s+encounter.*|sequela|(?:[\w-]+\s+){0,2}region|unspecified\s+side"
-    r"|(?:right|left|bilateral)(?:\s+(?:side|shoulder|knee|hip|wrist|hand|ankle|foot|elbow|arm|leg)s?)?)$",
+    r"^(?:(?:initial|subsequent)\s+encounter.*|sequela|(?:[\w-]+\s+){0,2}region|unspecified(?:\s+side)?)$",
     re.IGNORECASE,
 )
+# A piece made only of these words names where, not what ("fascia", "left ankle", "ligaments of
+# other parts of neck"): it belongs to a neighbouring piece, as in "strain of muscle, fascia and
+# tendon at neck level" or "neck and back pain".
+_PLACE_WORDS = frozenset({
+    "neck", "back", "low", "lower", "mid", "middle", "upper", "thoracic", "cervical", "lumbar", "lumbosacral",
+    "sacral", "sacroiliac", "spine", "spinal", "pelvis", "pelvic", "hip", "hips", "knee", "knees", "ankle",
+    "ankles", "foot", "feet", "heel", "toe", "toes", "hand", "hands", "wrist", "wrists", "finger", "fingers",
+    "thumb", "elbow", "elbows", "arm", "arms", "forearm", "leg", "legs", "thigh", "thighs", "buttock",
+    "buttocks", "shoulder", "shoulders", "head", "face", "scalp", "jaw", "chest", "abdomen", "groin", "rib",
+    "ribs", "wall", "thorax", "girdle", "limb", "limbs", "extremity", "extremities", "joint", "joints",
+    "ligament", "ligaments", "muscle", "muscles", "fascia", "tendon", "tendons", "level", "region", "side",
+    "sided", "part", "parts", "site", "right", "left", "bilateral", "medial", "lateral", "other", "unspecified",
+    "specified", "multiple", "of", "the", "at", "in", "to", "and", "or", "initial", "subsequent", "encounter",
+    "sequela",
+})
+_WORD = re.compile(r"[a-z]+")
+# A piece naming a place right after a condition ("contusion of face", "strain in right hip"):
+# the places that follow it continue its list.
+_LISTS_PLACES = re.compile(r"\b(?:of|to|in|at|on)\b", re.IGNORECASE)
+# "injury" alone after "right knee contusion and": the same diagnosis, not a new one.
+_LONE_CONDITION = frozenset({"injury", "injuries", "pain", "strain", "sprain", "contusion"})
 
 
 def patient_age(summary: str) -> int | None:
@@ -75,15 +102,41 @@ def ur_date(body: str) -> str | None:
 
 
 def diagnoses(summary: str) -> list[str]:
-    """Best effort: the items of the summary's first diagnosis sentence."""
-    match = _DIAGNOSIS.search(collapse(summary))
+    """Best effort: the items of the summary's diagnosis sentence, split on semicolons, then on
+    commas and "and" where the pieces are diagnoses of their own."""
+    text = collapse(summary)
+    match = _DIAGNOSIS.search(text) or _CLAIM.search(text)
     if match is None:
         return []
     found: list[str] = []
-    for part in _DIAGNOSIS_SPLIT.split(match.group("list")):
-        part = _ARTICLE.sub("", part.strip(" :;\"'[]"))
-        if found and _QUALIFIER.match(part):
-            found[-1] = f"{found[-1]}, {part}"
-        elif part:
-            found.append(part)
+    for part in match.group("list").split(";"):
+        found.extend(_part_diagnoses(part))
     return found
+
+
+def _part_diagnoses(part: str) -> list[str]:
+    """The diagnoses of one semicolon-separated part: pieces between commas and "and", joined
+    back (with the separator as written) where a piece names only a place or is a qualifier."""
+    pieces = _DIAGNOSIS_SPLIT.split(part.strip(" :;\"'[]"))
+    found: list[str] = []
+    pending = ""  # places waiting for the condition that follows them ("neck and" + "back pain")
+    separator_before = ""  # the separator before this piece (or before the pending places it joins)
+    for index in range(0, len(pieces), 2):
+        if not pending:
+            separator_before = pieces[index - 1] if index else ""
+        piece = pending + pieces[index].strip(" \"'[]")
+        pending = ""
+        if not piece:
+            continue
+        last = index == len(pieces) - 1
+        words = _WORD.findall(piece.lower())
+        place = bool(words) and all(word in _PLACE_WORDS for word in words)
+        if found and (_QUALIFIER.match(piece)
+                      or (place and (last or _LISTS_PLACES.search(found[-1])))
+                      or (piece.lower() in _LONE_CONDITION and " " not in piece)):
+            found[-1] += separator_before + piece
+        elif place and not last:
+            pending = piece + pieces[index + 1]
+        else:
+            found.append(piece)
+    return [cleaned for piece in found if (cleaned := _ARTICLE.sub("", piece).strip())]
