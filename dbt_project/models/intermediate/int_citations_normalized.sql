@@ -29,7 +29,7 @@ current_citations as (
     select citations.*
     from citations
     inner join letters
-        on citations.letter_sha256 = letters.letter_sha256
+        on citations.letter_key = letters.letter_key
 
 ),
 
@@ -58,7 +58,7 @@ matched as (
 normalized as (
 
     select
-        current_citations.letter_sha256,
+        current_citations.letter_key,
         current_citations.item_ordinal,
         current_citations.party,
         current_citations.citation_ordinal,

@@ -13,7 +13,7 @@ citations as (
 per_item as (
 
     select
-        letter_sha256,
+        letter_key,
         item_ordinal,
         sum(case when party = 'reviewer' then 1 else 0 end) as reviewer_citation_count,
         sum(case when party = 'claims_administrator' then 1 else 0 end) as ca_citation_count,
@@ -26,7 +26,7 @@ per_item as (
         max(case when party = 'claims_administrator' and citation_ordinal = 1 then guideline_chapter end)
             as ca_guideline_chapter
     from citations
-    group by letter_sha256, item_ordinal
+    group by letter_key, item_ordinal
 
 )
 

@@ -38,8 +38,7 @@ laterality_rules as (
 current_items as (
 
     select
-        items.item_key,
-        items.letter_sha256,
+        items.letter_key,
         items.item_ordinal,
         items.treatment,
         items.original_request,
@@ -47,7 +46,7 @@ current_items as (
         lower(items.treatment) as treatment_text
     from items
     inner join letters
-        on items.letter_sha256 = letters.letter_sha256
+        on items.letter_key = letters.letter_key
 
 ),
 
@@ -76,8 +75,7 @@ matched as (
 classified as (
 
     select
-        current_items.item_key,
-        current_items.letter_sha256,
+        current_items.letter_key,
         current_items.item_ordinal,
         current_items.treatment,
         current_items.original_request,

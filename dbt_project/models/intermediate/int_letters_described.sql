@@ -34,6 +34,7 @@ with_primary_specialty as (
 described as (
 
     select
+        with_primary_specialty.letter_key,
         with_primary_specialty.letter_sha256,
         with_primary_specialty.case_number,
         with_primary_specialty.decision_date,

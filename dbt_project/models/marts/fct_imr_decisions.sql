@@ -23,8 +23,9 @@ letters as (
 decisions as (
 
     select
-        items.item_key,
-        items.letter_sha256,
+        {{ dbt.concat(['letters.letter_sha256', "'-'", dbt.cast('items.item_ordinal', api.Column.translate_type('string'))]) }}
+            as item_key,
+        letters.letter_sha256,
         letters.case_number,
         items.item_ordinal,
         items.treatment,
@@ -61,10 +62,10 @@ decisions as (
         letters.patient_sex
     from items
     left join guidelines
-        on items.letter_sha256 = guidelines.letter_sha256
+        on items.letter_key = guidelines.letter_key
         and items.item_ordinal = guidelines.item_ordinal
     inner join letters
-        on items.letter_sha256 = letters.letter_sha256
+        on items.letter_key = letters.letter_key
 
 )
 

@@ -9,11 +9,7 @@ source as (
 renamed as (
 
     select
-        {{ dbt.concat([
-            "sha256", "'-'", dbt.cast("item_ordinal", api.Column.translate_type("string")), "'-'", "party", "'-'",
-            dbt.cast("citation_ordinal", api.Column.translate_type("string")),
-        ]) }} as citation_key,
-        {{ dbt.concat(["sha256", "'-'", dbt.cast("item_ordinal", api.Column.translate_type("string"))]) }} as item_key,
+        {{ sha256_key('sha256') }} as letter_key,
         sha256 as letter_sha256,
         item_ordinal,
         party,

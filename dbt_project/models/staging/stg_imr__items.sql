@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        {{ dbt.concat(["sha256", "'-'", dbt.cast("ordinal", api.Column.translate_type("string"))]) }} as item_key,
+        {{ sha256_key('sha256') }} as letter_key,
         sha256 as letter_sha256,
         ordinal as item_ordinal,
         treatment,

@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        {{ sha256_key('sha256') }} as letter_key,
         sha256 as letter_sha256,
         case_number,
         source_file,
@@ -49,6 +50,7 @@ ranked as (
 )
 
 select
+    letter_key,
     letter_sha256,
     case_number,
     source_file,
