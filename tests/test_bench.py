@@ -65,6 +65,23 @@ def test_report_says_which_targets_are_missed() -> None:
     assert _rows(results)["| `imr build`, 1,700,000 letters"].endswith("| met |")
 
 
+def test_report_judges_each_pdf_corpus_by_its_own_target() -> None:
+    def pdf(corpus: str, ratio: float, target: float) -> dict:
+        rates = {"pypdfium2": 100.0, "pypdf": 10.0, "pdfplumber": 3.0, "imr ingest": 100.0 * ratio}
+        return {"corpus": corpus, "files": 10, "mb": 1.0, "rates": rates, "ratio_to_pypdfium2": ratio,
+                "target_ratio": target, "ingest_peak_mb": 400}
+
+    results = {
+        "machine": {"date": "2026-12-01", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"},
+        "pdf": [pdf("synthetic", 1.2, 1.5), pdf("real", 0.7, 0.6)],
+    }
+    rows = _rows(results)
+    assert rows["| PDF ingest, synthetic"].endswith("**not met** |")
+    assert "≥ 1.5 × pypdfium2" in rows["| PDF ingest, synthetic"]
+    assert rows["| PDF ingest, real"].endswith("| met |")
+    assert "≥ 0.6 × pypdfium2" in rows["| PDF ingest, real"]
+
+
 def _rows(results: dict) -> dict[str, str]:
     """The report's table rows by their first cell."""
     return {line.split(" | ")[0]: line for line in markdown(results).splitlines() if line.startswith("| ")}
