@@ -23,7 +23,7 @@ _UR = re.compile(r"\b(?:UR|utilization\s+review)\b", re.IGNORECASE)
 # diagnosis: it is read only when no other sentence lists any.
 _DIAGNOSIS = re.compile(
     r"(?=[dbut])(?:diagnos(?:is|es)\b[^.:]{0,40}?\b(?:(?:(?:are|is|was|were)\s+)?(?:noted|documented)\s+(?:to\s+include|as)"
-    r"|include[sd]?|of|are|is|was|were)(?:\s+documented)?(?:\s+as)?"
+    r"|include[sd]?|of|are|is|was|were)(?:\s+documented)?(?:\s+(?:as|is)\b)?"
     r"|diagnosed\s+(?:as\s+having|with|as)"
     r"|(?:being\s+treated|undergoing\s+treatments?|treated)\s+for(?:\s+the\s+diagnos[ie]s\s+of)?)"
     r"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$)|$)",

@@ -54,5 +54,10 @@ def test_a_claim_is_read_only_when_no_sentence_lists_diagnoses() -> None:
     assert diagnoses(claim + later) == ["right-sided cubital tunnel syndrome", "sprain of the left wrist"]
 
 
+def test_a_list_after_documented_is_starts_after_it() -> None:
+    summary = "The current diagnoses are documented is other specific injury of the muscle, fascia, tendon of the right hip."
+    assert diagnoses(summary) == ["other specific injury of the muscle, fascia, tendon of the right hip"]
+
+
 def test_no_diagnosis_sentence_gives_an_empty_list() -> None:
     assert diagnoses("The injured worker is a 45 year old male. He reports pain.") == []
