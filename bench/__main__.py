@@ -23,11 +23,12 @@ from bench import build, corpora, pdf, queries, refresh, report, text
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = {"letters": 100_000, "scales": [100_000, 1_000_000, 1_700_000], "new_letters": 12_000,
-        "pdfs": 12_000, "extractor_sample": 100, "naive": 5_000}
+        "pdfs": 12_000, "pdf_rounds": 3, "extractor_sample": 100, "naive": 5_000}
 # PDF ingest over bare one-process pypdfium2: a month of synthetic letters (issue #8), the 194 real
 # letters (issue #3: a two-second run, a third of it start-up).
 SYNTHETIC_PDF_RATIO, REAL_PDF_RATIO = 1.5, 0.6
-QUICK = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "extractor_sample": 5, "naive": 50}
+QUICK = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "pdf_rounds": 1, "extractor_sample": 5,
+         "naive": 50}
 
 
 def main() -> None:
@@ -50,10 +51,10 @@ def main() -> None:
     if "pdf" in wanted:
         synthetic = corpora.letters(work, sizes["pdfs"], seed=7, pdf=True)
         results["pdf"] = [pdf.run(synthetic, f"{sizes['pdfs']} synthetic PDFs", sizes["extractor_sample"],
-                                  target=SYNTHETIC_PDF_RATIO)]
+                                  target=SYNTHETIC_PDF_RATIO, rounds=sizes["pdf_rounds"])]
         if os.environ.get("IMR_CORPUS"):
             results["pdf"].append(pdf.run(Path(os.environ["IMR_CORPUS"]), "real letters (IMR_CORPUS)",
-                                          sizes["extractor_sample"], target=REAL_PDF_RATIO))
+                                          sizes["extractor_sample"], target=REAL_PDF_RATIO, rounds=sizes["pdf_rounds"]))
         _progress("pdf", results["pdf"])
     base = work / "home-base"
     if "text" in wanted:

@@ -67,9 +67,10 @@ def test_report_says_which_targets_are_missed() -> None:
 
 def test_report_judges_each_pdf_corpus_by_its_own_target() -> None:
     def pdf(corpus: str, ratio: float, target: float) -> dict:
-        rates = {"pypdfium2": 100.0, "pypdf": 10.0, "pdfplumber": 3.0, "imr ingest": 100.0 * ratio}
+        rates = {"pypdfium2": 100.0, "pypdfium2, 2 processes": 180.0, "pypdf": 10.0, "pdfplumber": 3.0,
+                 "imr ingest": 100.0 * ratio}
         return {"corpus": corpus, "files": 10, "mb": 1.0, "rates": rates, "ratio_to_pypdfium2": ratio,
-                "target_ratio": target, "ingest_peak_mb": 400}
+                "round_ratios": [ratio], "two_process_ratio": 1.8, "target_ratio": target, "ingest_peak_mb": 400}
 
     results = {
         "machine": {"date": "2026-12-01", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"},
