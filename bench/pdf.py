@@ -17,14 +17,14 @@ from typing import Any
 from bench.corpora import IMR, files
 from bench.measure import measure
 
-# Baseline and ingest take turns this many times; the ratio reported is the median of the rounds'
-# ratios: the host's speed drifts by a fifth within minutes, more than a single pair can tell apart.
-ROUNDS = 3
 
-
-def run(corpus: Path, label: str, sample: int, target: float, rounds: int = ROUNDS) -> dict[str, Any]:
+def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> dict[str, Any]:
     """Rates (files/s) of each extractor and of `imr ingest` on the PDFs of `corpus`, with the
     `target` ratio of the ingest to bare pypdfium2 in one process.
+
+    Baseline and ingest take turns `rounds` times, and the ratio reported is the median of the
+    rounds' ratios: the host's speed drifts by a fifth within minutes, more than one pair of runs
+    can tell apart.
 
     Two bare pypdfium2 processes side by side, each on half of the files, show what the two
     cores allow: the ingest extracts in two worker processes too, so their rate is its ceiling.

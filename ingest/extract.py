@@ -86,17 +86,15 @@ def _page_text(document: Any, index: int) -> str:
         if not textpage:
             raise ExtractError("corrupt_pdf", f"PDF page {index + 1} has no readable text page")
         first, last = 0, pdfium_c.FPDFText_CountChars(textpage) - 1
-        while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first) == -1:
+        while first <= last and (text_first := pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first)) == -1:
             first += 1
-        while first <= last and pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last) == -1:
+        while first <= last and (text_last := pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last)) == -1:
             last -= 1
         if first > last:
             return ""
-        size = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, last) + 2 - \
-            pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, first)  # with the NUL
-        buffer = (ctypes.c_ushort * size)()
+        buffer = (ctypes.c_ushort * (text_last - text_first + 2))()  # with the NUL
         written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
-        return codecs.decode(memoryview(buffer)[:written - 1], "utf-16-le", errors="ignore")
+        return codecs.decode(memoryview(buffer)[:max(written - 1, 0)], "utf-16-le", errors="ignore")
     finally:
         if textpage:
             pdfium_c.FPDFText_ClosePage(textpage)
