@@ -19,6 +19,9 @@ _INJURY = re.compile(
 _SENTENCE = re.compile(r"[^.]*(?:\.(?=\s|$)|$)")
 _UR = re.compile(r"\b(?:UR|utilization\s+review)\b", re.IGNORECASE)
 
+# What follows a diagnosis phrase: the list, up to the sentence's end, without "reportedly
+# associated with ..." after it.
+_LIST = r"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$)|$)"
 # The sentence that lists the diagnoses. "filed a claim for ..." names the complaint, not a
 # diagnosis: it is read only when no other sentence lists any.
 _DIAGNOSIS = re.compile(
@@ -26,13 +29,10 @@ _DIAGNOSIS = re.compile(
     r"|include[sd]?|of|are|is|was|were)(?:\s+documented)?(?:\s+(?:as|is)\b)?"
     r"|diagnosed\s+(?:as\s+having|with|as)"
     r"|(?:being\s+treated|undergoing\s+treatments?|treated)\s+for(?:\s+the\s+diagnos[ie]s\s+of)?)"
-    r"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$)|$)",
+    + _LIST,
     re.IGNORECASE,
 )
-_CLAIM = re.compile(
-    r"filed\s+a\s+claim\s+for\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$)|$)",
-    re.IGNORECASE,
-)
+_CLAIM = re.compile(r"filed\s+a\s+claim\s+for" + _LIST, re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:(?:an?|the|and|or)\s+)+", re.IGNORECASE)
 # Within a semicolon-separated part: split on commas and "and" (the separator is kept, to join
 # pieces back as written), but not inside "right and left", "and/or" or "sprain and strain".
