@@ -34,8 +34,8 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
     singles, pairs, ingests, ratios, peaks = [], [], [], [], []
     with tempfile.TemporaryDirectory() as scratch, \
             multiprocessing.get_context("spawn").Pool(2, initializer=_pypdfium2, initargs=(pdfs[:2],)) as pool:
-        # The command's first run compiles the project's bytecode and pages its libraries in: warm
-        # both on a few files, as the baseline warms pypdfium2 and the page cache above.
+        # The command's first run pages its libraries in: warm them on a few files, as the baseline
+        # warms pypdfium2 and the page cache above (the suite wrote the bytecode at its start).
         warm = Path(scratch, "warm-up")
         warm.mkdir()
         for path in pdfs[:5]:
