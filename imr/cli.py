@@ -67,7 +67,7 @@ def parse(paths: tuple[Path, ...]) -> None:
 @click.option("--reparse", "reparse_stale", is_flag=True,
               help="Re-parse the stored text of letters loaded by an older parser version.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=pipeline.BATCH_SIZE, show_default=True,
-              help="Files per transaction.")
+              help="Letters per transaction (a batch is also written after twice as many files).")
 def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: bool, reparse_stale: bool,
            batch_size: int) -> None:
     """Load letters (files or folders, .pdf and .txt) into the raw database under --home."""
