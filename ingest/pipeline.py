@@ -202,8 +202,9 @@ class _Run:
             yield chunk
 
     def add(self, result: ChunkResult) -> None:
-        self.batch.letters.append(result.tables)
-        self.batch.loaded += result.tables.letters.num_rows
+        tables = result.tables()
+        self.batch.letters.append(tables)
+        self.batch.loaded += tables.letters.num_rows
         for bad in result.quarantined:
             self.letters.discard(bad.sha256 or "")
             self._quarantine(bad)

@@ -17,15 +17,19 @@ from typing import Any
 
 from ingest.letters import process_file
 from ingest.parser import ParseError, parse_letter
-from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
+from ingest.rows import LetterTables, Loaded, Quarantined, from_ipc, letter_tables, to_ipc
 
 
 @dataclass
 class ChunkResult:
-    """A chunk of new files processed: the parsed ones as Arrow rows, the bad ones with reasons."""
+    """A chunk of new files processed: the parsed ones as Arrow rows (IPC streams, see to_ipc),
+    the bad ones with reasons."""
 
-    tables: LetterTables
+    rows: bytes
     quarantined: list[Quarantined]
+
+    def tables(self) -> LetterTables:
+        return from_ipc(self.rows)
 
 
 class _NoPandas(importlib.abc.MetaPathFinder):
@@ -53,7 +57,7 @@ def process_files(files: list[tuple[str, str, bytes | None]]) -> ChunkResult:
     for path, sha256, data in files:
         outcome = process_file(path, sha256, data)
         (loaded if isinstance(outcome, Loaded) else quarantined).append(outcome)
-    return ChunkResult(letter_tables(loaded), quarantined)
+    return ChunkResult(to_ipc(letter_tables(loaded)), quarantined)
 
 
 def reparse_texts(rows: list[tuple[str, str, str]]) -> list[dict[str, Any] | tuple[str, str]]:

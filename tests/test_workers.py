@@ -16,7 +16,20 @@ def test_a_worker_builds_arrow_rows_without_importing_pandas() -> None:
         "from ingest.workers import init_worker, process_files\n"
         "init_worker()\n"
         f"result = process_files([({SEED!r}, 'f' * 64, None)])\n"
-        "print(result.tables.letters.num_rows, result.tables.items.num_rows > 0, 'pandas' in sys.modules)\n"
+        "tables = result.tables()\n"
+        "print(tables.letters.num_rows, tables.items.num_rows > 0, 'pandas' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["1", "True", "False"]
+
+
+def test_rows_come_back_as_the_tables_the_worker_built() -> None:
+    from ingest.letters import process_file
+    from ingest.rows import from_ipc, letter_tables, to_ipc
+
+    loaded = [process_file(SEED, "a" * 64), process_file(SEED, "b" * 64)]
+    built = letter_tables(loaded)
+    back = from_ipc(to_ipc(built))
+    for name in ("letters", "items", "citations"):
+        assert getattr(back, name).equals(getattr(built, name)), name
+    assert back.letters.column("sha256").to_pylist() == ["a" * 64, "b" * 64]
