@@ -52,8 +52,9 @@ class KnownKeys(Generic[K]):
 
     def __contains__(self, value: K) -> bool:
         key = self._key(value)
-        if key in self._added:
-            return True
+        return key in self._added or self._stored(key)
+
+    def _stored(self, key: bytes) -> bool:
         high, low = int.from_bytes(key[:8], "big"), int.from_bytes(key[8:], "big")
         index = bisect_left(self._high, high)
         while index < len(self._high) and self._high[index] == high:
@@ -64,6 +65,14 @@ class KnownKeys(Generic[K]):
 
     def add(self, value: K) -> None:
         self._added.add(self._key(value))
+
+    def claim(self, value: K) -> bool:
+        """Add `value`; whether it was new (its key computed once, where `in` then add() took two)."""
+        key = self._key(value)
+        if key in self._added or self._stored(key):
+            return False
+        self._added.add(key)
+        return True
 
     def discard(self, value: K) -> None:
         """Forget a value added during this run (stored ones stay)."""

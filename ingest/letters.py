@@ -6,6 +6,7 @@ workers, `imr parse` and the tests all go from a file to its record through `pro
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,30 @@ class Failure:
 
 
 def read_file(path: str) -> bytes | Quarantined:
-    """The file's bytes, or why they cannot be had."""
+    """The file's bytes, or why they cannot be had.
+
+    Four system calls (open, stat, one read, close) where open() makes nine: in an ingest run's
+    parent, whose other threads hold the GIL, every call that releases it waits to get it back.
+    """
     try:
-        with open(path, "rb") as file:
-            return file.read()
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            size = os.fstat(descriptor).st_size
+            data = os.read(descriptor, size + 1)  # a byte more than the size: shows the file ended
+            if len(data) != size:  # it changed while read, or is bigger than one read returns
+                data += _rest(descriptor)
+            return data
+        finally:
+            os.close(descriptor)
     except OSError as error:
         return Quarantined(path, None, None, "unreadable", f"cannot read file: {error.strerror or error}")
+
+
+def _rest(descriptor: int) -> bytes:
+    parts = []
+    while part := os.read(descriptor, 1 << 20):
+        parts.append(part)
+    return b"".join(parts)
 
 
 def process_file(path: str, sha256: str | None = None, data: bytes | None = None) -> Loaded | Quarantined:

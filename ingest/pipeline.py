@@ -246,8 +246,7 @@ class _Run:
             self.batch.quarantined.append(bad)
 
     def _saw(self, sha256: str, path: str) -> None:
-        if (sha256, path) not in self.sources:
-            self.sources.add((sha256, path))
+        if self.sources.claim((sha256, path)):
             self.batch.sources.append((sha256, path))
 
 

@@ -54,3 +54,11 @@ def test_python_and_sql_keys_agree() -> None:
     assert all(sha in letters for sha, _ in rows)
     assert all(row in sightings for row in rows)
     assert (rows[0][0], rows[1][1]) not in sightings
+
+
+def test_claim_is_true_once_for_a_new_key_and_never_for_a_stored_one() -> None:
+    stored, new = b"\x01" * 16, b"\x02" * 16
+    known = KnownKeys(pa.array([stored], pa.binary()), _identity)
+    assert known.claim(stored) is False
+    assert known.claim(new) is True
+    assert known.claim(new) is False and new in known
