@@ -9,6 +9,7 @@ by hash happens in the parent, before any work is sent out.
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib.abc
 import signal
 import sys
@@ -48,6 +49,12 @@ def init_worker() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     sys.meta_path.insert(0, _NoPandas())
     letter_tables([])  # pyarrow's first table loads its lazy parts: do it while the parent scans
+    # Parsing makes no reference cycles, but its many short-lived dicts and lists set off the cycle
+    # collector, whose full passes walked every object the imports made. Those are kept out of its
+    # passes, and the youngest generation is collected 14 times less often: 3% less CPU for a
+    # 100,000-letter text ingest (medians of three runs each), the same for PDFs.
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def process_files(files: list[tuple[str, str, bytes | None]]) -> ChunkResult:
