@@ -1,5 +1,9 @@
 """`imr`: the warehouse's commands, a thin layer over the library (ingest, imr.build, imr.refresh, imr.serve,
-imr.report, imr.analyst, expectations) that the tests call too."""
+imr.report, imr.analyst, expectations) that the tests call too.
+
+Each command imports its library when it runs: at the top, DuckDB, pyarrow and dbt's helpers
+would cost every command 0.3 s before it starts, and `imr ingest` spawns its workers before it
+imports them (ingest.pipeline)."""
 
 from __future__ import annotations
 
@@ -9,18 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 import click
-import duckdb
 
-from imr import analyst, serve
-from imr import build as warehouse_build
-from imr.refresh import Exit, RefreshBusy
-from imr.refresh import refresh as run_refresh
 from ingest import pipeline
-from ingest import synth as synth_letters
-from ingest.export import raw_parquet
-from ingest.extract import sha256_of, text_of
-from ingest.letters import Failure, parse_file
-from ingest.parser import parse_letter
 
 SEED_LETTER = "seed-letter.txt"
 
@@ -46,6 +40,8 @@ def parse(paths: tuple[Path, ...]) -> None:
     A file that cannot be parsed gets a one-line error on stderr; the others still print,
     and the exit status is 1.
     """
+    from ingest.letters import Failure, parse_file
+
     failures = 0
     for path in paths:
         result = parse_file(path)
@@ -91,10 +87,12 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
 @main.command()
 @home_option
 @click.option("--quiet", is_flag=True, help="Print dbt's output only when it fails.")
-@click.option("--target", type=click.Choice([warehouse_build.DUCKDB, warehouse_build.SPARK]), default=warehouse_build.DUCKDB,
+@click.option("--target", type=click.Choice(["duckdb", "spark"]), default="duckdb",
               show_default=True, help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).")
 def build(home: Path, quiet: bool, target: str) -> None:
     """Build the marts with dbt: into --home/imr.duckdb (built aside, then swapped in), or on Spark under --home/spark."""
+    from imr import build as warehouse_build
+
     try:
         result = warehouse_build.build(home, quiet=quiet, target=target)
     except warehouse_build.BuildError as error:
@@ -111,6 +109,9 @@ def build(home: Path, quiet: bool, target: str) -> None:
               help="Report the sources stale when no new letter arrived for more days than this.")
 def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, stale_after: int) -> None:
     """Ingest, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
+    from imr.refresh import Exit, RefreshBusy
+    from imr.refresh import refresh as run_refresh
+
     try:
         report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers)
     except RefreshBusy as error:
@@ -147,6 +148,9 @@ def validate(home: Path, no_docs: bool) -> None:
 @click.option("--raw", is_flag=True, help="Export the raw tables instead, as Spark reads them (README: Moving to Spark).")
 def export(home: Path, parquet_dir: Path, raw: bool) -> None:
     """Write every mart of the served warehouse, or every raw table, as Parquet."""
+    from imr import serve
+    from ingest.export import raw_parquet
+
     try:
         written = raw_parquet(home, parquet_dir) if raw else serve.export_parquet(home, parquet_dir)
     except FileNotFoundError as error:
@@ -163,6 +167,8 @@ def publish(home: Path, url: str, schema: str, reader_role: str) -> None:
     """Copy the served marts into PostgreSQL in one transaction; grant the reader role SELECT only."""
     import psycopg
 
+    from imr import serve
+
     try:
         copied = serve.publish_postgres(home, url, schema=schema, reader_role=reader_role)
     except (FileNotFoundError, psycopg.Error) as error:
@@ -178,6 +184,10 @@ def publish(home: Path, url: str, schema: str, reader_role: str) -> None:
 @click.option("--json", "fmt", flag_value="json", help="One JSON object per row on stdout.")
 def sql(statement: str | None, home: Path, fmt: str | None) -> None:
     """Read-only SQL on the served warehouse (no STATEMENT: an interactive prompt; end with ';')."""
+    import duckdb
+
+    from imr import analyst
+
     statements = [statement] if statement else _prompt_statements()
     for text in statements:
         try:
@@ -224,6 +234,8 @@ def report(home: Path, out: Path | None) -> None:
 def docs(home: Path) -> None:
     """Generate the dbt docs (models, columns, lineage) and say where the Data Docs are."""
     from expectations.runner import DATA_DOCS
+    from imr import analyst
+    from imr import build as warehouse_build
 
     try:
         site = analyst.generate_docs(home)
@@ -242,6 +254,8 @@ def docs(home: Path) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same letters.")
 def synth(out: Path, count: int, pdf: bool, seed: int) -> None:
     """Write SYNTHETIC letters in the real layout, plus truth.jsonl with their true records."""
+    from ingest import synth as synth_letters
+
     written = synth_letters.write(out, count, seed=seed, pdf=pdf)
     click.echo(f"imr synth: {written} synthetic {'PDF' if pdf else 'text'} letters and truth.jsonl in {out}", err=True)
 
@@ -255,6 +269,13 @@ def demo(home: Path, count: int) -> None:
 
     No real letters needed. The seed letter's record is printed first, as the parser sees it.
     """
+    import duckdb
+
+    from imr import build as warehouse_build
+    from ingest import synth as synth_letters
+    from ingest.extract import sha256_of, text_of
+    from ingest.parser import parse_letter
+
     data = resources.files("imr.data").joinpath(SEED_LETTER).read_bytes()
     record = parse_letter(text_of(SEED_LETTER, data), source_file=SEED_LETTER, sha256=sha256_of(data))
     click.echo(json.dumps(record, indent=2, ensure_ascii=False))

@@ -16,7 +16,6 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 from pypdfium2.internal import ErrorToStr
 
-SUFFIXES = (".pdf", ".txt")
 # A page with fewer characters than this carries no text layer (a scan), not a sentence.
 _MIN_TEXT_CHARS = 20
 

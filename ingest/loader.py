@@ -9,7 +9,6 @@ batches or nothing.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +16,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ingest import ROW_GROUP_SIZE
 from ingest.clock import new_run_id, utc_now
 from ingest.known import LETTER_KEY_SQL, SIGHTING_KEY_SQL, KnownKeys, letter_key, sighting_key
 from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
 
 DATABASE = "ingest.duckdb"
-# Rows per row group of the raw tables. Every checkpoint rewrites a table's last, partly filled
-# row group: at DuckDB's default (122,880 rows) that is every letter of a 100k-letter load, again
-# at each checkpoint, and the loader's inserts cost 0.145 ms a letter instead of 0.053. A setting
-# of the connection, not of the file: every connection that writes must open it with open_raw.
-ROW_GROUP_SIZE = 8192
 # Every table SCHEMA creates in schema raw.
 TABLES = ("ingest_runs", "letters", "items", "citations", "quarantine", "sources")
 
@@ -126,17 +121,6 @@ class Batch:
 
     def __len__(self) -> int:
         return self.files_seen
-
-
-@dataclass
-class RunCounts:
-    files_seen: int = 0
-    loaded: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    known_bad: int = 0
-    reparsed: int = 0
-    kinds: Counter[str] = field(default_factory=Counter)
 
 
 def open_raw(path: Path, **config: str | int) -> duckdb.DuckDBPyConnection:

@@ -53,3 +53,30 @@ def test_parse_succeeds_when_every_file_parses(tmp_path: Path, seed_text: str) -
     result = _imr("parse", str(letter))
     assert result.returncode == 0
     assert json.loads(result.stdout)["patient_age"] == 63
+
+
+def test_build_offers_the_targets_imr_build_knows() -> None:
+    from imr import build
+    from imr.cli import main
+
+    target = next(option for option in main.commands["build"].params if option.name == "target")
+    assert list(target.type.choices) == [build.DUCKDB, build.SPARK] and target.default == build.DUCKDB
+
+
+def test_ingest_spawns_its_workers_before_importing_duckdb_pyarrow_or_the_parser(tmp_path: Path) -> None:
+    # So that the workers' imports and the parent's overlap (0.25 s each).
+    (tmp_path / "letters").mkdir()
+    script = (
+        "import sys\n"
+        "import ingest.pool\n"
+        "def spawn(self, *args):\n"
+        "    print(sorted(m for m in ('duckdb', 'pyarrow', 'ingest.parser') if m in sys.modules))\n"
+        "    raise SystemExit(0)\n"
+        "ingest.pool.WorkerPool.__init__ = spawn\n"
+        "from imr.cli import main\n"
+        "main(['ingest', sys.argv[1], '--home', sys.argv[2]])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "letters"), str(tmp_path / "home")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,193 @@
+"""The parent's side of an ingest run: identify each file, hand the new ones to the workers,
+collect their rows and write them in batches. Imported by `ingest.pipeline` once the workers are
+spawned: its imports (DuckDB, pyarrow, the parser) then overlap theirs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ingest import PARSER_VERSION
+from ingest.extract import sha256_of
+from ingest.letters import read_file
+from ingest.loader import Batch, RawStore
+from ingest.pool import WorkerPool, work_units
+from ingest.rows import Quarantined
+from ingest.workers import ChunkResult, process_files, reparse_texts
+
+# Files whose bytes travel to the worker with the task; bigger ones (PDFs) the worker re-reads.
+SHIP_BYTES_BELOW = 64 * 1024
+# A run's last batch is smaller than a row group: written whole after the last result, it kept
+# one core busy for the last 0.4 s of a 12,000-PDF run, the workers done. Once the files left
+# cannot fill another batch, results are written in pieces of this many letters whenever the
+# writer is free, beside the workers.
+TAIL_PIECE = 512
+
+
+@dataclass
+class RunCounts:
+    files_seen: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    known_bad: int = 0
+    reparsed: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+def load_files(files: list[str], home: Path, pool: WorkerPool, batch_size: int, quiet: bool) -> tuple[str, RunCounts]:
+    """Load `files` into the raw database of `home` with the workers of `pool`: (load id, counts)."""
+    with ExitStack() as stack:
+        store = stack.enter_context(RawStore(home))
+        load_id = store.start_run(PARSER_VERSION)
+        run = Run(store, load_id, batch_size)
+        status = "failed"
+        try:
+            bar = stack.enter_context(tqdm(total=len(files), unit="file", disable=quiet, desc="ingest"))
+            try:
+                for result in pool.map(process_files, run.new_files(files, bar, pool.chunk)):
+                    run.add(result)
+                pool.release()  # the workers exit while the last rows are written
+            finally:
+                run.flush(wait=True)
+            status = "succeeded"
+        finally:
+            store.finish_run(load_id, status)
+    return load_id, run.counts
+
+
+def reparse_stale(home: Path, workers: int | None, batch_size: int, quiet: bool) -> tuple[str, RunCounts, list[str]]:
+    """Re-parse the stored text of letters loaded by another parser version: (load id, counts,
+    the letters the new parser cannot read, with why)."""
+    with RawStore(home) as store:
+        stale = store.stale_letters(PARSER_VERSION)
+        load_id = store.start_run(PARSER_VERSION)
+        counts = RunCounts()
+        failures: list[str] = []
+        status = "failed"
+        try:
+            with WorkerPool(workers, len(stale), len(stale)) as pool, \
+                    tqdm(total=len(stale), unit="letter", disable=quiet, desc="reparse") as bar:
+                pending: list[dict[str, Any]] = []
+                chunks = (stale[i:i + pool.chunk] for i in range(0, len(stale), pool.chunk))
+                for results in pool.map(reparse_texts, chunks):
+                    for result in results:
+                        if isinstance(result, dict):
+                            pending.append(result)
+                        else:
+                            failures.append(f"{result[0]}: {result[1]}")
+                    bar.update(len(results))
+                    if len(pending) >= batch_size:
+                        store.replace_records(load_id, pending, PARSER_VERSION)
+                        counts.reparsed += len(pending)
+                        pending = []
+                store.replace_records(load_id, pending, PARSER_VERSION)
+                counts.reparsed += len(pending)
+            status = "succeeded"
+        finally:
+            store.finish_run(load_id, status)
+    return load_id, counts, failures
+
+
+class Run:
+    """The parent's side of an ingest run: identify files, collect results, write batches.
+
+    Batches are written by one background thread (DuckDB releases the GIL while it inserts), so
+    the workers keep getting files while a batch goes in; at most one batch waits to be written.
+    """
+
+    def __init__(self, store: RawStore, load_id: str, batch_size: int) -> None:
+        self.store, self.load_id, self.batch_size = store, load_id, batch_size
+        self.letters, self.bad, self.sources = store.known_letters(), store.known_bad(), store.known_sources()
+        self.counts = RunCounts()
+        self.batch = Batch()
+        self.ending = False  # no full batch is left to fill: write results as they come (TAIL_PIECE)
+        self.writing: Future[None] | None = None
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="imr-writer")
+
+    def new_files(self, files: list[str], bar: tqdm, size: int) -> Iterator[list[tuple[str, str, bytes | None]]]:
+        """Chunks of files never met before, as (path, sha256, bytes to ship or None), each
+        costing about `size` units of work."""
+        chunk: list[tuple[str, str, bytes | None]] = []
+        cost = 0
+        for seen, path in enumerate(files):
+            self.ending = len(files) - seen + len(self.batch) <= self.batch_size
+            bar.update(1)
+            self.batch.files_seen += 1
+            data = read_file(path)
+            if isinstance(data, Quarantined):
+                self._quarantine(data)
+                continue
+            sha256 = sha256_of(data)
+            self._saw(sha256, path)
+            if sha256 in self.letters:
+                self.batch.duplicates += 1
+            elif sha256 in self.bad:
+                self.batch.known_bad += 1
+            else:
+                self.letters.add(sha256)  # claimed: later copies in this run are duplicates
+                chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
+                cost += work_units(path)
+                if cost >= size:
+                    yield chunk
+                    chunk, cost = [], 0
+            if self._full():
+                self.flush()
+        self.ending = True
+        if chunk:
+            yield chunk
+
+    def add(self, result: ChunkResult) -> None:
+        tables = result.tables()
+        self.batch.letters.append(tables)
+        self.batch.loaded += tables.letters.num_rows
+        for bad in result.quarantined:
+            self.letters.discard(bad.sha256 or "")
+            self._quarantine(bad)
+        if self._full() or (self.ending and self.batch.loaded >= TAIL_PIECE and (self.writing is None or self.writing.done())):
+            self.flush()
+
+    def _full(self) -> bool:
+        return self.batch.loaded >= self.batch_size or len(self.batch) >= 2 * self.batch_size
+
+    def flush(self, wait: bool = False) -> None:
+        """Hand the batch to the writer (after the previous one is in); `wait` for it to land."""
+        self.wait()
+        batch, self.batch = self.batch, Batch()
+        self.writing = self.writer.submit(self._write, batch)
+        if wait:
+            self.wait()
+            self.writer.shutdown()
+
+    def wait(self) -> None:
+        if self.writing is not None:
+            self.writing.result()  # re-raises a failed write here, in the run
+            self.writing = None
+
+    def _write(self, batch: Batch) -> None:
+        self.store.write_batch(self.load_id, batch, PARSER_VERSION)
+        self.counts.files_seen += batch.files_seen
+        self.counts.loaded += batch.loaded
+        self.counts.duplicates += batch.duplicates
+        self.counts.quarantined += len(batch.quarantined)
+        self.counts.known_bad += batch.known_bad
+        self.counts.kinds.update(q.kind for q in batch.quarantined)
+
+    def _quarantine(self, bad: Quarantined) -> None:
+        key = bad.sha256 or f"path:{bad.path}"
+        if key in self.bad:
+            self.batch.known_bad += 1
+        else:
+            self.bad.add(key)
+            self.batch.quarantined.append(bad)
+
+    def _saw(self, sha256: str, path: str) -> None:
+        if self.sources.claim((sha256, path)):
+            self.batch.sources.append((sha256, path))
