@@ -2,8 +2,8 @@
 
 Light on purpose: importing this costs no more than multiprocessing, so a run spawns its workers
 before the parent imports DuckDB, pyarrow and the parser (0.25 s), and both sides import at
-once. Workers are spawned, not forked (a forked child would inherit the parent's DuckDB handle
-and locks); each imports the worker side (`ingest.workers`) when it starts.
+once. Each worker imports its side (`ingest.workers`, which says why they are spawned) when it
+starts.
 """
 
 from __future__ import annotations
