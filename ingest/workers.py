@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import importlib.abc
 import signal
 import sys
 from dataclasses import dataclass
@@ -33,21 +32,10 @@ class ChunkResult:
         return from_ipc(self.rows)
 
 
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """Makes `import pandas` fail. pyarrow imports pandas (0.4 s of CPU a worker, a quarter of
-    the CPU of a 194-PDF run) only to ask whether a Python list is a pandas object; without
-    pandas it takes lists as lists."""
-
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
-        if fullname.partition(".")[0] == "pandas":
-            raise ImportError("ingest workers do not use pandas")
-
-
 def init_worker() -> None:
     """Pool initializer: die with the parent (Linux), and pay the imports before work arrives."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    sys.meta_path.insert(0, _NoPandas())
     letter_tables([])  # pyarrow's first table loads its lazy parts: do it while the parent scans
     # Parsing makes no reference cycles, but its many short-lived dicts and lists set off the cycle
     # collector, whose full passes walked every object the imports made. Those are kept out of its
