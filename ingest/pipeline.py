@@ -43,7 +43,6 @@ class RunSummary:
     load_id: str
     counts: RunCounts
     seconds: float
-    status: str = "succeeded"
     failures: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
