@@ -84,16 +84,20 @@ class KnownKeys(Generic[K]):
 
 def _halves(stored: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """The keys as an (n, 2) array of native uint64: high half, low half (read from the Arrow
-    buffers with numpy; pyarrow.compute would add 0.07 s to every run's start)."""
-    if isinstance(stored, pa.ChunkedArray):
-        stored = stored.combine_chunks()
+    buffers with numpy; pyarrow.compute would add 0.07 s to every run's start). Chunk by chunk:
+    ChunkedArray.combine_chunks() imports pandas, 0.34 s of the parent's CPU as the run starts."""
     if stored.type != pa.binary():
         raise TypeError(f"stored keys must be binary, not {stored.type}")
-    if len(stored) == 0:
+    chunks = stored.chunks if isinstance(stored, pa.ChunkedArray) else [stored]
+    return np.concatenate([np.empty((0, 2), dtype=np.uint64), *map(_chunk_halves, chunks)])
+
+
+def _chunk_halves(chunk: pa.Array) -> np.ndarray:
+    offsets_buffer, values = chunk.buffers()[1:3]
+    if len(chunk) == 0:
         return np.empty((0, 2), dtype=np.uint64)
-    offsets_buffer, values = stored.buffers()[1:3]
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[stored.offset:stored.offset + len(stored) + 1]
-    if stored.null_count or np.any(np.diff(offsets) != 16):
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+    if chunk.null_count or np.any(np.diff(offsets) != 16):
         raise ValueError("stored keys must all be 16 bytes")
-    keys = np.frombuffer(values, dtype=">u8", count=2 * len(stored), offset=int(offsets[0]))
+    keys = np.frombuffer(values, dtype=">u8", count=2 * len(chunk), offset=int(offsets[0]))
     return keys.reshape(-1, 2).astype(np.uint64)

@@ -80,3 +80,27 @@ def test_ingest_spawns_its_workers_before_importing_duckdb_pyarrow_or_the_parser
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_parent_of_an_ingest_run_never_imports_pandas(tmp_path: Path) -> None:
+    # pyarrow imports it for some calls (ChunkedArray.combine_chunks of the stored keys): 0.34 s
+    # of the parent's CPU as the workers start. A later run reads stored keys, a first one none.
+    from ingest.pool import IN_PROCESS_BELOW
+    from ingest.synth import write
+
+    write(tmp_path / "letters", IN_PROCESS_BELOW, seed=3)  # enough for worker processes
+    script = (
+        "import sys\n"
+        "from imr.cli import main\n"
+        "for _ in range(2):\n"
+        "    try:\n"
+        "        main(['ingest', sys.argv[1], '--home', sys.argv[2]])\n"
+        "    except SystemExit as exit:\n"
+        "        assert not exit.code, exit.code\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "letters"), str(tmp_path / "home")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"{IN_PROCESS_BELOW} loaded" in result.stderr and f"{IN_PROCESS_BELOW} duplicates" in result.stderr
+    assert result.stdout.strip() == "False"
