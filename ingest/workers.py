@@ -19,6 +19,11 @@ from ingest.letters import process_file
 from ingest.parser import ParseError, parse_letter
 from ingest.rows import LetterTables, Loaded, Quarantined, from_ipc, letter_tables, to_ipc
 
+# glibc's mallopt() parameters, and what a worker sets them to (see init_worker).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+HEAP_KEPT = 256 << 20
+MMAP_ABOVE = 32 << 20
+
 
 @dataclass
 class ChunkResult:
@@ -33,9 +38,19 @@ class ChunkResult:
 
 
 def init_worker() -> None:
-    """Pool initializer: die with the parent (Linux), and pay the imports before work arrives."""
+    """Pool initializer: die with the parent (Linux), keep freed memory, and pay the imports
+    before work arrives."""
     if sys.platform.startswith("linux"):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        # pdfium frees most of what a PDF needed when it closes the PDF, and glibc gave the top of
+        # the heap back to the kernel, to fault every page of it in and zero it again for the next
+        # PDF. A worker keeps up to HEAP_KEPT of freed heap instead, and takes blocks below
+        # MMAP_ABOVE from the heap, not from mmap() (setting one limit stops glibc adjusting the
+        # other, so both are set). A run of 12,000 synthetic PDFs: 75,000 page faults against
+        # 270,000, and 6% less CPU in the workers (three alternating runs each).
+        libc.mallopt(_M_TRIM_THRESHOLD, HEAP_KEPT)
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_ABOVE)
     letter_tables([])  # pyarrow's first table loads its lazy parts: do it while the parent scans
     # Parsing makes no reference cycles, but its many short-lived dicts and lists set off the cycle
     # collector, whose full passes walked every object the imports made. Those are kept out of its
