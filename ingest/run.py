@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from ingest import PARSER_VERSION
 from ingest.extract import sha256_of
 from ingest.letters import read_file
 from ingest.loader import Batch, RawStore
 from ingest.pool import WorkerPool, work_units
+from ingest.progress import Bar, progress
 from ingest.rows import Quarantined
 from ingest.workers import ChunkResult, process_files, reparse_texts
 
@@ -50,7 +49,7 @@ def load_files(files: list[str], home: Path, pool: WorkerPool, batch_size: int, 
         run = Run(store, load_id, batch_size)
         status = "failed"
         try:
-            bar = stack.enter_context(tqdm(total=len(files), unit="file", disable=quiet, desc="ingest"))
+            bar = stack.enter_context(progress(len(files), "file", "ingest", quiet))
             try:
                 for result in pool.map(process_files, run.new_files(files, bar, pool.chunk)):
                     run.add(result)
@@ -74,7 +73,7 @@ def reparse_stale(home: Path, workers: int | None, batch_size: int, quiet: bool)
         status = "failed"
         try:
             with WorkerPool(workers, len(stale), len(stale)) as pool, \
-                    tqdm(total=len(stale), unit="letter", disable=quiet, desc="reparse") as bar:
+                    progress(len(stale), "letter", "reparse", quiet) as bar:
                 pending: list[dict[str, Any]] = []
                 chunks = (stale[i:i + pool.chunk] for i in range(0, len(stale), pool.chunk))
                 for results in pool.map(reparse_texts, chunks):
@@ -112,7 +111,7 @@ class Run:
         self.writing: Future[None] | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="imr-writer")
 
-    def new_files(self, files: list[str], bar: tqdm, size: int) -> Iterator[list[tuple[str, str, bytes | None]]]:
+    def new_files(self, files: list[str], bar: Bar, size: int) -> Iterator[list[tuple[str, str, bytes | None]]]:
         """Chunks of files never met before, as (path, sha256, bytes to ship or None), each
         costing about `size` units of work."""
         chunk: list[tuple[str, str, bytes | None]] = []
