@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.extract import sha256_of
+from ingest.files import sha256_of
 from ingest.loader import DATABASE, SCHEMA
 from ingest.parser import parse_letter
 from ingest.rows import DATE_FIELDS, PARTIES

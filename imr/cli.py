@@ -273,7 +273,8 @@ def demo(home: Path, count: int) -> None:
 
     from imr import build as warehouse_build
     from ingest import synth as synth_letters
-    from ingest.extract import sha256_of, text_of
+    from ingest.extract import text_of
+    from ingest.files import sha256_of
     from ingest.parser import parse_letter
 
     data = resources.files("imr.data").joinpath(SEED_LETTER).read_bytes()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import ctypes
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,6 @@ class ExtractError(ValueError):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def text_of(name: str, data: bytes) -> str:

@@ -6,14 +6,14 @@ workers, `imr parse` and the tests all go from a file to its record through `pro
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.extract import ExtractError, sha256_of, text_of
+from ingest.extract import ExtractError, text_of
+from ingest.files import read_file, sha256_of
+from ingest.outcomes import Loaded, Quarantined
 from ingest.parser import ParseError, parse_letter
-from ingest.rows import Loaded, Quarantined
 
 
 @dataclass(frozen=True)
@@ -26,33 +26,6 @@ class Failure:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} [{self.kind}]"
-
-
-def read_file(path: str) -> bytes | Quarantined:
-    """The file's bytes, or why they cannot be had.
-
-    Four system calls (open, stat, one read, close) where open() makes nine: in an ingest run's
-    parent, whose other threads hold the GIL, every call that releases it waits to get it back.
-    """
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            size = os.fstat(descriptor).st_size
-            data = os.read(descriptor, size + 1)  # a byte more than the size: shows the file ended
-            if len(data) != size:  # it changed while read, or is bigger than one read returns
-                data += _rest(descriptor)
-            return data
-        finally:
-            os.close(descriptor)
-    except OSError as error:
-        return Quarantined(path, None, None, "unreadable", f"cannot read file: {error.strerror or error}")
-
-
-def _rest(descriptor: int) -> bytes:
-    parts = []
-    while part := os.read(descriptor, 1 << 20):
-        parts.append(part)
-    return b"".join(parts)
 
 
 def process_file(path: str, sha256: str | None = None, data: bytes | None = None) -> Loaded | Quarantined:

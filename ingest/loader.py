@@ -19,7 +19,8 @@ import pyarrow as pa
 from ingest import ROW_GROUP_SIZE
 from ingest.clock import new_run_id, utc_now
 from ingest.known import LETTER_KEY_SQL, SIGHTING_KEY_SQL, KnownKeys, letter_key, sighting_key
-from ingest.rows import LetterTables, Loaded, Quarantined, letter_tables
+from ingest.outcomes import Loaded, Quarantined
+from ingest.rows import LetterTables, letter_tables
 
 DATABASE = "ingest.duckdb"
 # Every table SCHEMA creates in schema raw.

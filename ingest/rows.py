@@ -12,6 +12,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from ingest.outcomes import Loaded
+
 PARTIES = {"claims_administrator": "claims_administrator_citations", "reviewer": "reviewer_citations"}
 DATE_FIELDS = ("decision_date", "date_assigned", "date_of_injury", "ur_denial_date", "application_received")
 
@@ -31,27 +33,6 @@ _CITATION_TYPES = pa.schema([
     ("source", pa.string()), ("family", pa.string()), ("title", pa.string()), ("year", pa.string()),
     ("sections", pa.string()), ("text", pa.string()),
 ])
-
-
-@dataclass
-class Loaded:
-    """A parsed letter ready to load."""
-
-    path: str
-    size: int
-    text: str
-    record: dict[str, Any]
-
-
-@dataclass
-class Quarantined:
-    """A file that produced no record, and why."""
-
-    path: str
-    sha256: str | None
-    size: int | None
-    kind: str
-    message: str
 
 
 @dataclass

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ingest import PARSER_VERSION
-from ingest.extract import sha256_of
-from ingest.letters import read_file
+from ingest.files import read_file, sha256_of
 from ingest.loader import Batch, RawStore
+from ingest.outcomes import Quarantined
 from ingest.pool import WorkerPool, work_units
 from ingest.progress import Bar, progress
-from ingest.rows import Quarantined
 from ingest.workers import ChunkResult, process_files, reparse_texts
 
 # Files whose bytes travel to the worker with the task; bigger ones (PDFs) the worker re-reads.

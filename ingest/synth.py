@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.extract import sha256_of
+from ingest.files import sha256_of
 from ingest.states import USPS
 
 SPECIALTIES_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "dwc_reviewer_specialties.csv"

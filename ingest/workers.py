@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.letters import process_file
+from ingest.outcomes import Loaded, Quarantined
 from ingest.parser import ParseError, parse_letter
-from ingest.rows import LetterTables, Loaded, Quarantined, from_ipc, letter_tables, to_ipc
+from ingest.rows import LetterTables, from_ipc, letter_tables, to_ipc
 
 # glibc's mallopt() parameters, and what a worker sets them to (see init_worker).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.letters import read_file
-from ingest.rows import Quarantined
+from ingest.files import read_file
+from ingest.outcomes import Quarantined
 
 
 def test_reads_empty_small_and_large_files_whole(tmp_path: Path) -> None:

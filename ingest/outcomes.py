@@ -1,0 +1,31 @@
+"""What became of one file: a parsed letter to load, or a reason to quarantine it.
+
+Plain dataclasses, importing nothing heavy: the parent of an ingest run meets them before it
+imports pyarrow (see ingest.head).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Loaded:
+    """A parsed letter ready to load."""
+
+    path: str
+    size: int
+    text: str
+    record: dict[str, Any]
+
+
+@dataclass
+class Quarantined:
+    """A file that produced no record, and why."""
+
+    path: str
+    sha256: str | None
+    size: int | None
+    kind: str
+    message: str
