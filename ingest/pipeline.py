@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest import ROW_GROUP_SIZE
+from ingest.head import send_head
 from ingest.pool import WorkerPool, work_units
 
 if TYPE_CHECKING:
@@ -79,9 +80,10 @@ def ingest(paths: Iterable[Path], home: Path, workers: int | None = None, batch_
     started = time.perf_counter()
     files = list(discover(paths))
     with WorkerPool(workers, len(files), sum(map(work_units, files))) as pool:
+        head = send_head(pool, files)  # their first files, waiting for them when they are ready
         from ingest.run import load_files  # now: its imports (0.25 s) overlap the workers' own
 
-        load_id, counts = load_files(files, home, pool, batch_size, _quiet(progress))
+        load_id, counts = load_files(files, home, pool, batch_size, _quiet(progress), head)
     return RunSummary(load_id, counts, time.perf_counter() - started)
 
 

@@ -24,6 +24,11 @@ MAX_CHUNK = 256
 MIN_CHUNK = 8
 PDF_COST = 8
 IN_PROCESS_BELOW = 64  # fewer files than this: spawning workers costs more than it saves
+# Files whose bytes travel to the worker with the task; bigger ones (PDFs) the worker re-reads.
+SHIP_BYTES_BELOW = 64 * 1024
+
+# A chunk of new files as the workers take it: (path, SHA-256, the bytes or None to read them there).
+Chunk = list[tuple[str, str, bytes | None]]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,6 +40,7 @@ class WorkerPool:
     def __init__(self, workers: int | None, files: int, cost: int) -> None:
         count = max(1, workers if workers is not None else (os.cpu_count() or 1))  # --workers 0: this process
         self.executor: ProcessPoolExecutor | None = None
+        self.workers = count
         if count > 1 and files >= IN_PROCESS_BELOW:
             self.executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=_start_worker)
@@ -43,12 +49,25 @@ class WorkerPool:
         self.window = 4 * count
         self.chunk = max(MIN_CHUNK, min(MAX_CHUNK, cost // (8 * count)))
 
-    def map(self, function: Callable[[T], R], chunks: Iterable[T]) -> Iterator[R]:
-        """`function` over `chunks`, results in order, with a bounded number of chunks in flight."""
+    @property
+    def parallel(self) -> bool:
+        """Whether work goes to worker processes (else it runs in this one)."""
+        return self.executor is not None
+
+    def submit(self, function: Callable[[T], R], chunk: T) -> Future[R]:
+        """One chunk to the workers (only when `parallel`)."""
+        if self.executor is None:
+            raise RuntimeError("no worker processes to submit to")
+        return self.executor.submit(function, chunk)
+
+    def map(self, function: Callable[[T], R], chunks: Iterable[T], started: Iterable[Future[R]] = ()) -> Iterator[R]:
+        """`function` over `chunks`, results in order, with a bounded number of chunks in flight.
+        The results of chunks `started` before (see ingest.head) come first: `chunks` is always
+        drawn from once before any result is given."""
         if self.executor is None:
             yield from map(function, chunks)
             return
-        in_flight: list[Future[R]] = []
+        in_flight: list[Future[R]] = list(started)
         for chunk in chunks:
             in_flight.append(self.executor.submit(function, chunk))
             if len(in_flight) >= self.window:

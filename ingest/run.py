@@ -14,14 +14,13 @@ from typing import Any
 
 from ingest import PARSER_VERSION
 from ingest.files import read_file, sha256_of
+from ingest.head import Head
 from ingest.loader import Batch, RawStore
 from ingest.outcomes import Quarantined
-from ingest.pool import WorkerPool, work_units
+from ingest.pool import SHIP_BYTES_BELOW, Chunk, WorkerPool, work_units
 from ingest.progress import Bar, progress
 from ingest.workers import ChunkResult, process_files, reparse_texts
 
-# Files whose bytes travel to the worker with the task; bigger ones (PDFs) the worker re-reads.
-SHIP_BYTES_BELOW = 64 * 1024
 # A run's last batch is smaller than a row group: written whole after the last result, it kept
 # one core busy for the last 0.4 s of a 12,000-PDF run, the workers done. Once the files left
 # cannot fill another batch, results are written in pieces of this many letters whenever the
@@ -40,17 +39,21 @@ class RunCounts:
     kinds: Counter[str] = field(default_factory=Counter)
 
 
-def load_files(files: list[str], home: Path, pool: WorkerPool, batch_size: int, quiet: bool) -> tuple[str, RunCounts]:
-    """Load `files` into the raw database of `home` with the workers of `pool`: (load id, counts)."""
+def load_files(files: list[str], home: Path, pool: WorkerPool, batch_size: int, quiet: bool,
+               head: Head | None = None) -> tuple[str, RunCounts]:
+    """Load `files` into the raw database of `home` with the workers of `pool`: (load id, counts).
+    `head`: the first files, sent already (see ingest.head)."""
     with ExitStack() as stack:
         store = stack.enter_context(RawStore(home))
         load_id = store.start_run(PARSER_VERSION)
         run = Run(store, load_id, batch_size)
+        head = run.settle(head or Head())
         status = "failed"
         try:
             bar = stack.enter_context(progress(len(files), "file", "ingest", quiet))
             try:
-                for result in pool.map(process_files, run.new_files(files, bar, pool.chunk)):
+                chunks = run.new_files(files, bar, pool.chunk, head)
+                for result in pool.map(process_files, chunks, started=head.results):
                     run.add(result)
                 pool.release()  # the workers exit while the last rows are written
             finally:
@@ -110,20 +113,31 @@ class Run:
         self.writing: Future[None] | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="imr-writer")
 
-    def new_files(self, files: list[str], bar: Bar, size: int) -> Iterator[list[tuple[str, str, bytes | None]]]:
-        """Chunks of files never met before, as (path, sha256, bytes to ship or None), each
-        costing about `size` units of work."""
-        chunk: list[tuple[str, str, bytes | None]] = []
+    def settle(self, head: Head) -> Head:
+        """The head if every file it sent is new to the warehouse, else an empty one (its results
+        dropped, its files identified and sent again like the others)."""
+        if all(sha256 not in self.letters and sha256 not in self.bad for sha256 in head.sent):
+            return head
+        head.cancel()
+        return Head()
+
+    def new_files(self, files: list[str], bar: Bar, size: int, head: Head) -> Iterator[Chunk]:
+        """Chunks of files never met before, each costing about `size` units of work; the first
+        files as the (settled) `head` found them, those it sent left out."""
+        chunk: Chunk = []
         cost = 0
         for seen, path in enumerate(files):
             self.ending = len(files) - seen + len(self.batch) <= self.batch_size
             bar.update(1)
             self.batch.files_seen += 1
-            data = read_file(path)
-            if isinstance(data, Quarantined):
-                self._quarantine(data)
+            found = head.found[seen] if seen < len(head.found) else read_file(path)
+            if isinstance(found, Quarantined):
+                self._quarantine(found)
                 continue
-            sha256 = sha256_of(data)
+            if isinstance(found, bytes):
+                data, sha256 = found, sha256_of(found)
+            else:
+                data, sha256 = None, found  # read and hashed by the head, which sent the first copy
             self._saw(sha256, path)
             if sha256 in self.letters:
                 self.batch.duplicates += 1
@@ -131,11 +145,12 @@ class Run:
                 self.batch.known_bad += 1
             else:
                 self.letters.add(sha256)  # claimed: later copies in this run are duplicates
-                chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
-                cost += work_units(path)
-                if cost >= size:
-                    yield chunk
-                    chunk, cost = [], 0
+                if data is not None:  # else the head sent it
+                    chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
+                    cost += work_units(path)
+                    if cost >= size:
+                        yield chunk
+                        chunk, cost = [], 0
             if self._full():
                 self.flush()
         self.ending = True
