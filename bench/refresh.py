@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from bench.corpora import IMR, files
+from bench.corpora import IMR, files, warm
 from bench.measure import Run, measure
 
 
@@ -25,6 +25,7 @@ def run(home: Path, new_letters: Path, work: Path) -> dict[str, Any]:
     nothing_new.mkdir(exist_ok=True)
     first = measure([*IMR, "refresh", str(nothing_new), "--home", str(home)])
     first_steps = _steps(home)
+    warm(new_letters, ".txt")  # a month's letters, just downloaded
     refresh = measure([*IMR, "refresh", str(new_letters), "--home", str(home)])
     with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as raw:
         letters = raw.execute("select count(*) from raw.letters").fetchall()[0][0]
