@@ -100,11 +100,21 @@ def validate(home: Path, database: Path | None = None, docs: bool = True,
                         "where load_id in (select load_id from loads_in_scope)")
         for suite in suites:
             for part in suite.parts(con):
+                _drop_cached_pages(con)
                 frame = con.sql(part.sql).to_arrow_table().to_pandas(strings_to_categorical=True)
                 outcomes.extend(_run_part(context, suite.name, part.name, part.expectations, frame, run_id, docs))
     report = Report(run_id, validated_at, outcomes)
     _keep(home, report)
     return report
+
+
+def _drop_cached_pages(con: duckdb.DuckDBPyConnection) -> None:
+    """Make DuckDB give back the pages it keeps from the last query (up to MEMORY_LIMIT) before
+    the next frame is fetched on top of them: a lower limit evicts them. The first validation of
+    1.7M letters, whose citations frame holds 8.9M rows, peaked at 2.12 GB without this, 1.83 GB
+    with it."""
+    con.execute("set memory_limit = '32MB'")
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
 
 
 def _context(home: Path) -> gx.data_context.AbstractDataContext:
