@@ -1,8 +1,11 @@
-"""Small helpers for the tests: count raw rows, make bad files, copy a warehouse."""
+"""Small helpers for the tests: count raw rows, make bad files, copy a warehouse, run a script
+in a fresh interpreter."""
 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -60,3 +63,11 @@ def copy_warehouse(home: Path, target: Path) -> Path:
     for name in ("ingest.duckdb", "imr.duckdb"):
         shutil.copy(home / name, target / name)
     return target
+
+
+def run_python(script: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`script` in a fresh interpreter (so what it imports is its own), `args` as its sys.argv[1:];
+    it must exit 0."""
+    result = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result

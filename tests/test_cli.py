@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import run_python
+
 
 def _imr(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "imr", *args], capture_output=True, text=True, check=False)
@@ -76,9 +78,7 @@ def test_ingest_spawns_its_workers_before_importing_duckdb_pyarrow_or_the_parser
         "from imr.cli import main\n"
         "main(['ingest', sys.argv[1], '--home', sys.argv[2]])\n"
     )
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "letters"), str(tmp_path / "home")],
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    result = run_python(script, tmp_path / "letters", tmp_path / "home")
     assert result.stdout.strip() == "[]"
 
 
@@ -99,8 +99,6 @@ def test_the_parent_of_an_ingest_run_never_imports_pandas(tmp_path: Path) -> Non
         "        assert not exit.code, exit.code\n"
         "print('pandas' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "letters"), str(tmp_path / "home")],
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    result = run_python(script, tmp_path / "letters", tmp_path / "home")
     assert f"{IN_PROCESS_BELOW} loaded" in result.stderr and f"{IN_PROCESS_BELOW} duplicates" in result.stderr
     assert result.stdout.strip() == "False"

@@ -3,8 +3,6 @@ knows what the warehouse holds, and dropped when that bet is lost."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,7 +13,7 @@ from ingest.files import sha256_of
 from ingest.head import HEAD_CHUNKS, Head, send_head
 from ingest.outcomes import Quarantined
 from ingest.pool import WorkerPool
-from tests.helpers import query
+from tests.helpers import query, run_python
 
 
 @pytest.fixture
@@ -100,7 +98,4 @@ def test_the_head_is_sent_before_the_parent_imports_duckdb_pyarrow_or_the_parser
         "from imr.cli import main\n"
         "main(['ingest', sys.argv[1], '--home', sys.argv[2]])\n"
     )
-    result = subprocess.run([sys.executable, "-c", script, str(letters_dir), str(tmp_path / "home")],
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ingest.head []"
+    assert run_python(script, letters_dir, tmp_path / "home").stdout.strip() == "ingest.head []"

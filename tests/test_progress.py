@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-import sys
+
+from tests.helpers import run_python
 
 
 def _run(quiet: bool) -> subprocess.CompletedProcess[str]:
@@ -15,7 +16,7 @@ def _run(quiet: bool) -> subprocess.CompletedProcess[str]:
         "        bar.update(1)\n"
         "print('tqdm' in sys.modules)\n"
     )
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return run_python(script)
 
 
 def test_a_quiet_run_shows_nothing_and_never_imports_tqdm() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from importlib import resources
+
+from tests.helpers import run_python
 
 SEED = str(resources.files("imr.data").joinpath("seed-letter.txt"))
 
@@ -21,8 +21,7 @@ def test_a_worker_builds_arrow_rows_without_importing_numpy_or_pandas() -> None:
         "tables = result.tables()\n"
         "print(tables.letters.num_rows, tables.items.num_rows > 0, 'pandas' in sys.modules, 'numpy' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["1", "True", "False", "False"]
+    assert run_python(script).stdout.split() == ["1", "True", "False", "False"]
 
 
 def test_rows_come_back_as_the_tables_the_worker_built() -> None:
@@ -56,5 +55,4 @@ def test_a_worker_keeps_freed_heap_instead_of_giving_it_back_to_the_kernel() -> 
         "after = libc.mallinfo2()\n"
         "print(during.hblkhd == before.hblkhd, after.arena >= before.arena + MMAP_ABOVE // 2)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "True"]
+    assert run_python(script).stdout.split() == ["True", "True"]
