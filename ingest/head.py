@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ingest.files import read_file, sha256_of
 from ingest.outcomes import Quarantined
-from ingest.pool import SHIP_BYTES_BELOW, Chunk, WorkerPool, work_units
+from ingest.pool import Chunk, Chunker, WorkerPool
 
 if TYPE_CHECKING:
     from ingest.workers import ChunkResult
@@ -49,8 +49,7 @@ def send_head(pool: WorkerPool, files: list[str]) -> Head:
     head = Head()
     if not pool.parallel:
         return head  # one process: nothing to start early
-    chunk: Chunk = []
-    cost = 0
+    chunker = Chunker(pool.chunk)
     for path in files:
         if len(head.results) == HEAD_CHUNKS * pool.workers:
             break
@@ -62,12 +61,9 @@ def send_head(pool: WorkerPool, files: list[str]) -> Head:
         head.found.append(sha256)
         if sha256 not in head.sent:
             head.sent.add(sha256)
-            chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
-            cost += work_units(path)
-            if cost >= pool.chunk:
+            if chunk := chunker.add(path, sha256, data):
                 head.results.append(pool.submit(process_files, chunk))
-                chunk, cost = [], 0
-    if chunk:
+    if chunk := chunker.rest():
         head.results.append(pool.submit(process_files, chunk))
     return head
 

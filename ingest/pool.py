@@ -88,6 +88,27 @@ class WorkerPool:
             self.executor.shutdown(cancel_futures=True)
 
 
+class Chunker:
+    """New files gathered into chunks of about `size` units of work, each file with its bytes when
+    they are small enough to travel (SHIP_BYTES_BELOW)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.chunk: Chunk = []
+        self.cost = 0
+
+    def add(self, path: str, sha256: str, data: bytes) -> Chunk | None:
+        """Take a file; the chunk, once it is full."""
+        self.chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
+        self.cost += work_units(path)
+        return self.rest() if self.cost >= self.size else None
+
+    def rest(self) -> Chunk | None:
+        """The files taken since the last chunk, if any."""
+        chunk, self.chunk, self.cost = self.chunk, [], 0
+        return chunk or None
+
+
 def work_units(path: str) -> int:
     """A file's units of work (see MAX_CHUNK)."""
     return PDF_COST if path.lower().endswith(".pdf") else 1

@@ -17,7 +17,7 @@ from ingest.files import read_file, sha256_of
 from ingest.head import Head
 from ingest.loader import Batch, RawStore
 from ingest.outcomes import Quarantined
-from ingest.pool import SHIP_BYTES_BELOW, Chunk, WorkerPool, work_units
+from ingest.pool import Chunk, Chunker, WorkerPool
 from ingest.progress import Bar, progress
 from ingest.workers import ChunkResult, process_files, reparse_texts
 
@@ -124,8 +124,7 @@ class Run:
     def new_files(self, files: list[str], bar: Bar, size: int, head: Head) -> Iterator[Chunk]:
         """Chunks of files never met before, each costing about `size` units of work; the first
         files as the (settled) `head` found them, those it sent left out."""
-        chunk: Chunk = []
-        cost = 0
+        chunker = Chunker(size)
         for seen, path in enumerate(files):
             self.ending = len(files) - seen + len(self.batch) <= self.batch_size
             bar.update(1)
@@ -145,16 +144,12 @@ class Run:
                 self.batch.known_bad += 1
             else:
                 self.letters.add(sha256)  # claimed: later copies in this run are duplicates
-                if data is not None:  # else the head sent it
-                    chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
-                    cost += work_units(path)
-                    if cost >= size:
-                        yield chunk
-                        chunk, cost = [], 0
+                if data is not None and (chunk := chunker.add(path, sha256, data)):  # None: the head sent it
+                    yield chunk
             if self._full():
                 self.flush()
         self.ending = True
-        if chunk:
+        if chunk := chunker.rest():
             yield chunk
 
     def add(self, result: ChunkResult) -> None:
