@@ -16,12 +16,13 @@ _SEX_WORDS = {"female": "female", "woman": "female", "lady": "female",
               "male": "male", "man": "male", "gentleman": "male"}
 _INJURY = re.compile(
     rf"(?:injur(?:y|ies)|occupational\s+claim|claim)\b[^.]{{0,60}}?(?P<date>{DATE})", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.]*(?:\.(?=\s|$)|$)")
+_SENTENCE = re.compile(r"[^.]*(?:\.(?=\s|$|[A-Z][a-z])|$)")
 _UR = re.compile(r"\b(?:UR|utilization\s+review)\b", re.IGNORECASE)
 
 # What follows a diagnosis phrase: the list, up to the sentence's end, without "reportedly
-# associated with ..." after it.
-_LIST = r"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$)|$)"
+# associated with ..." after it. A sentence also ends at a full stop with the next sentence's
+# capitalised word right behind it, as letters sometimes print it ("... infection.The progress").
+_LIST = r"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$|[A-Z][a-z])|$)"
 # The sentence that lists the diagnoses. "filed a claim for ..." names the complaint, not a
 # diagnosis: it is read only when no other sentence lists any.
 _DIAGNOSIS = re.compile(
@@ -35,10 +36,10 @@ _DIAGNOSIS = re.compile(
 _CLAIM = re.compile(r"filed\s+a\s+claim\s+for" + _LIST, re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:(?:an?|the|and|or)\s+)+", re.IGNORECASE)
 # Within a semicolon-separated part: split on commas and "and" (the separator is kept, to join
-# pieces back as written), but not inside "right and left", "and/or" or "sprain and strain".
+# pieces back as written), but not inside "right and left", "and/or" or "sprain(s) and strain(s)".
 _DIAGNOSIS_SPLIT = re.compile(
-    r"(?=[\s,])(,\s*and\s+|,\s*|(?<!\bright)(?<!\bleft)(?<!\bbilateral)(?<!\bmedial)(?<![sS][pt]rain)\s+and\s+(?!or\b)"
-    r"|(?<=[sS][pt]rain)\s+and\s+(?!(?:or|s[pt]rains?)\b))",
+    r"(?=[\s,])(,\s*and\s+|,\s*|(?<!\bright)(?<!\bleft)(?<!\bbilateral)(?<!\bmedial)(?<![sS][pt]rain)(?<![sS][pt]rains)"
+    r"\s+and\s+(?!or\b)|(?:(?<=[sS][pt]rain)|(?<=[sS][pt]rains))\s+and\s+(?!(?:or|s[pt]rains?)\b))",
     re.IGNORECASE,
 )
 # ICD-style qualifiers that belong to the diagnosis before them ("..., subsequent encounter").
@@ -61,6 +62,11 @@ _PLACE_WORDS = frozenset({
     "specified", "multiple", "of", "the", "at", "in", "to", "and", "or", "initial", "subsequent", "encounter",
     "sequela",
 })
+# Words that qualify a place without naming a condition ("persistent left sided neck and shoulder
+# pain", "rule out cervical and lumbar spine herniated nucleus pulposus"): with them a piece still
+# names only where.
+_PLACE_QUALIFIERS = frozenset({"acute", "chronic", "persistent", "severe", "rule", "out", "possible"})
+_WHERE_WORDS = _PLACE_WORDS | _PLACE_QUALIFIERS
 _WORD = re.compile(r"[a-z]+")
 # A piece naming a place right after a condition ("contusion of face", "strain in right hip"):
 # the places that follow it continue its list.
@@ -130,7 +136,7 @@ def _part_diagnoses(part: str) -> list[str]:
             continue
         last = index == len(pieces) - 1
         words = _WORD.findall(piece.lower())
-        place = bool(words) and all(word in _PLACE_WORDS for word in words)
+        place = bool(words) and all(word in _WHERE_WORDS for word in words)
         if found and (_QUALIFIER.match(piece)
                       or (place and (last or _LISTS_PLACES.search(found[-1])))
                       or (piece.lower() in _LONE_CONDITION and " " not in piece)):

@@ -54,6 +54,32 @@ def test_a_claim_is_read_only_when_no_sentence_lists_diagnoses() -> None:
     assert diagnoses(claim + later) == ["right-sided cubital tunnel syndrome", "sprain of the left wrist"]
 
 
+def test_a_sentence_ends_at_a_full_stop_with_no_space_after_it() -> None:
+    summary = ("The diagnoses include open wound of right thumb, possible right thumb foreign body, and right thumb "
+               "post-operative infection.The progress report dated 12-09-2016 is reviewed.")
+    assert diagnoses(summary) == [
+        "open wound of right thumb", "possible right thumb foreign body", "right thumb post-operative infection",
+    ]
+    claim = "The applicant has filed a claim for knee pain reportedly associated with an injury of October 24, 2016.In a report"
+    assert diagnoses(claim) == ["knee pain"]
+
+
+def test_plural_strains_and_sprains_stay_one_diagnosis() -> None:
+    summary = "The patient is being treated for strains and sprains injuries sustained cervical and lumbar spine."
+    assert diagnoses(summary) == ["strains and sprains injuries sustained cervical and lumbar spine"]
+
+
+@pytest.mark.parametrize(("summary", "expected"), [
+    ("The worker is undergoing treatment for persistent left sided neck and shoulder pain, persistent left knee pain.",
+     ["persistent left sided neck and shoulder pain", "persistent left knee pain"]),
+    ("The worker is undergoing treatment for right shoulder impingement and rule out cervical and lumbar spine "
+     "herniated nucleus pulposus.",
+     ["right shoulder impingement", "rule out cervical and lumbar spine herniated nucleus pulposus"]),
+])
+def test_a_qualified_place_joins_the_condition_after_it(summary: str, expected: list[str]) -> None:
+    assert diagnoses(summary) == expected
+
+
 def test_a_list_after_documented_is_starts_after_it() -> None:
     summary = "The current diagnoses are documented is other specific injury of the muscle, fascia, tendon of the right hip."
     assert diagnoses(summary) == ["other specific injury of the muscle, fascia, tendon of the right hip"]
