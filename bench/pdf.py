@@ -7,6 +7,8 @@ slower)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -29,18 +31,19 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
 
     Two bare pypdfium2 processes side by side, each on half of the files, show what the two
     cores allow: the ingest extracts in two worker processes too, so their rate is its ceiling.
+
+    Each round also ingests the first half of the files: the two runs tell a run's fixed cost
+    (start-up and end, which the whole command pays once) from its rate once running.
     """
     pdfs = files(corpus, ".pdf")
     _pypdfium2(pdfs[:5])  # the page cache and the library, warm
-    singles, pairs, ingests, ratios, peaks = [], [], [], [], []
+    singles, pairs, ingests, ratios, peaks, fixed, steady = [], [], [], [], [], [], []
     with tempfile.TemporaryDirectory() as scratch, \
             multiprocessing.get_context("spawn").Pool(2, initializer=_pypdfium2, initargs=(pdfs[:2],)) as pool:
+        half = _linked(pdfs[:len(pdfs) // 2], Path(scratch, "first-half"))
         # The command's first run pages its libraries in: warm them on a few files, as the baseline
         # warms pypdfium2 and the page cache above (the suite wrote the bytecode at its start).
-        warm = Path(scratch, "warm-up")
-        warm.mkdir()
-        for path in pdfs[:5]:
-            (warm / path.name).symlink_to(path)
+        warm = _linked(pdfs[:5], Path(scratch, "warm-up"))
         measure([*IMR, "ingest", str(warm), "--home", str(Path(scratch, "warm-up-home"))])
         for round_ in range(rounds):
             # The baseline's two halves run before and after the ingest: both are measured around
@@ -52,6 +55,11 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
             ingests.append(len(pdfs) / ingest.seconds)
             ratios.append(ingests[-1] / singles[-1])
             peaks.append(ingest.peak_mb)
+            first = measure([*IMR, "ingest", str(half), "--home", str(Path(scratch, f"half-{round_}"))]).seconds
+            per_file = (ingest.seconds - first) / (len(pdfs) - len(pdfs) // 2)
+            if per_file > 0:  # else the host stalled in the full run: the round tells nothing of this
+                fixed.append(ingest.seconds - len(pdfs) * per_file)
+                steady.append(1 / per_file / singles[-1])
     rates = {"pypdfium2": statistics.median(singles), "pypdfium2, 2 processes": statistics.median(pairs)}
     for name, extractor in (("pypdf", _pypdf), ("pdfplumber", _pdfplumber)):
         rates[name] = min(sample, len(pdfs)) / _seconds(extractor, pdfs[:sample])
@@ -63,8 +71,22 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
         "ratio_to_pypdfium2": round(statistics.median(ratios), 2), "target_ratio": target,
         "round_ratios": [round(ratio, 2) for ratio in ratios],
         "two_process_ratio": round(statistics.median(pair / single for pair, single in zip(pairs, singles)), 2),
+        "fixed_seconds": round(statistics.median(fixed), 2) if fixed else None,
+        "steady_ratio": round(statistics.median(steady), 2) if steady else None,
         "ingest_peak_mb": round(max(peaks)),
     }
+
+
+def _linked(pdfs: list[Path], folder: Path) -> Path:
+    """`folder` holding these files as hard links (copies across file systems): symbolic links
+    would cost the ingest a stat() of each target while it walks the folder."""
+    folder.mkdir()
+    for path in pdfs:
+        try:
+            os.link(path, folder / path.name)
+        except OSError:
+            shutil.copyfile(path, folder / path.name)
+    return folder
 
 
 def _seconds(extract: Callable[[list[Path]], Any], pdfs: list[Path]) -> float:

@@ -83,6 +83,18 @@ def test_report_judges_each_pdf_corpus_by_its_own_target() -> None:
     assert "≥ 0.6 × pypdfium2" in rows["| PDF ingest, real"]
 
 
+def test_report_gives_the_rate_once_running_and_the_fixed_cost_when_measured() -> None:
+    rates = {"pypdfium2": 800.0, "pypdfium2, 2 processes": 1600.0, "pypdf": 170.0, "pdfplumber": 15.0, "imr ingest": 1250.0}
+    measured = {"corpus": "synthetic", "files": 12000, "mb": 39.1, "rates": rates, "ratio_to_pypdfium2": 1.56,
+                "round_ratios": [1.56], "two_process_ratio": 2.0, "target_ratio": 1.5, "ingest_peak_mb": 500,
+                "steady_ratio": 1.67, "fixed_seconds": 0.65}
+    older = {key: value for key, value in measured.items() if key not in ("steady_ratio", "fixed_seconds")}
+    machine = {"date": "2026-12-05", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"}
+    assert _rows({"machine": machine, "pdf": [measured]})["| synthetic (12000 files, 39.1 MB)"].endswith(
+        "| 1.56 (1.56) | 1.67 ×; 0.65 s |")
+    assert _rows({"machine": machine, "pdf": [older]})["| synthetic (12000 files, 39.1 MB)"].endswith("| not measured |")
+
+
 def _rows(results: dict) -> dict[str, str]:
     """The report's table rows by their first cell."""
     return {line.split(" | ")[0]: line for line in markdown(results).splitlines() if line.startswith("| ")}
