@@ -49,7 +49,9 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     wanted = set(args.only or ["pdf", "text", "build", "refresh"])
     _compile_bytecode()
-    results: dict[str, Any] = {"machine": _machine(), "sizes": sizes}
+    machine = _machine()
+    # When each benchmark was run: a partial run (--only) keeps the others' results and their dates.
+    results: dict[str, Any] = {"machine": machine, "sizes": sizes, "measured": dict.fromkeys(sorted(wanted), machine["date"])}
 
     if "pdf" in wanted:
         synthetic = corpora.letters(work, sizes["pdfs"], seed=7, pdf=True)
@@ -82,7 +84,10 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     saved = args.out / ("quick.json" if args.quick else "latest.json")
     if args.only and saved.exists():  # a partial run updates the benchmarks it ran
-        results = {**json.loads(saved.read_text()), **results}
+        earlier = json.loads(saved.read_text())
+        measured = {**earlier.get("measured", dict.fromkeys(("build", "pdf", "refresh", "text"), earlier["machine"]["date"])),
+                    **results["measured"]}
+        results = {**earlier, **results, "measured": measured}
     saved.write_text(json.dumps(results, indent=2) + "\n")
     if not args.quick:
         report.update(ROOT / "BENCHMARKS.md", results)

@@ -20,7 +20,7 @@ def update(path: Path, results: dict[str, Any]) -> None:
 
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}. Measured {m['date']}.", ""]
+    lines = [f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}. Measured {_dates(results)}.", ""]
     lines += ["| benchmark | target | measured | peak memory | status |", "|---|---|---|---|---|"]
     lines += [_row(*row) for row in _targets(results)]
     if results.get("build"):
@@ -58,6 +58,17 @@ def markdown(results: dict[str, Any]) -> str:
             steps = ", ".join(f"{step} {seconds} s" for step, seconds in run["steps"].items())
             lines.append(f"| {label} | {run['seconds']} s | {run['peak_mb']} MB | {steps} |")
     return "\n".join(lines)
+
+
+def _dates(results: dict[str, Any]) -> str:
+    """When the benchmarks ran: one date, or each date with the benchmarks run then (--only)."""
+    by_date: dict[str, list[str]] = {}
+    for name, date in results.get("measured", {}).items():
+        if name in results:
+            by_date.setdefault(date, []).append(name)
+    if len(by_date) < 2:
+        return results["machine"]["date"]
+    return "; ".join(f"{', '.join(names)} {date}" for date, names in sorted(by_date.items()))
 
 
 def _targets(results: dict[str, Any]) -> list[tuple[str, str, str, float | None, bool]]:

@@ -95,6 +95,17 @@ def test_report_gives_the_rate_once_running_and_the_fixed_cost_when_measured() -
     assert _rows({"machine": machine, "pdf": [older]})["| synthetic (12000 files, 39.1 MB)"].endswith("| not measured |")
 
 
+def test_report_dates_each_benchmark_when_they_ran_apart() -> None:
+    machine = {"date": "2026-12-05 09:00 UTC", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"}
+    text = {"letters": 100_000, "ingest_rate": 8000, "naive_rate": 90, "ingest_peak_mb": 700}
+    build = [{"letters": 1_700_000, "seconds": 30.0, "cpu_seconds": 50.0, "peak_mb": 1800, "slowest": []}]
+    together = {"machine": machine, "text": text, "build": build,
+                "measured": {"text": "2026-12-05 09:00 UTC", "build": "2026-12-05 09:00 UTC"}}
+    assert "Measured 2026-12-05 09:00 UTC." in markdown(together)
+    apart = {**together, "measured": {"text": "2026-12-05 09:00 UTC", "build": "2026-12-05 08:00 UTC", "pdf": "2026-12-04"}}
+    assert "Measured build 2026-12-05 08:00 UTC; text 2026-12-05 09:00 UTC." in markdown(apart)  # no pdf results: not named
+
+
 def _rows(results: dict) -> dict[str, str]:
     """The report's table rows by their first cell."""
     return {line.split(" | ")[0]: line for line in markdown(results).splitlines() if line.startswith("| ")}
