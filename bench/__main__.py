@@ -29,6 +29,7 @@ FULL = {"letters": 100_000, "scales": [100_000, 1_000_000, 1_700_000], "new_lett
 # PDF ingest over bare one-process pypdfium2: a month of synthetic letters (issue #8), the 194 real
 # letters (issue #3: a two-second run, a third of it start-up).
 SYNTHETIC_PDF_RATIO, REAL_PDF_RATIO = 1.5, 0.6
+BENCHMARKS = ("pdf", "text", "build", "refresh")
 QUICK = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "pdf_rounds": 1, "extractor_sample": 5,
          "naive": 50}
 
@@ -40,14 +41,14 @@ def main() -> None:
                         help="where corpora and warehouses go (reused between runs)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results",
                         help="folder for latest.json (and BENCHMARKS.md is updated unless --quick)")
-    parser.add_argument("--only", nargs="*", choices=["pdf", "text", "build", "refresh"],
+    parser.add_argument("--only", nargs="*", choices=BENCHMARKS,
                         help="run only these benchmarks (build and refresh start from text's warehouse; "
                              "refresh reuses the largest build when it is there)")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     work = args.work / ("quick" if args.quick else "full")
     work.mkdir(parents=True, exist_ok=True)
-    wanted = set(args.only or ["pdf", "text", "build", "refresh"])
+    wanted = set(args.only or BENCHMARKS)
     _compile_bytecode()
     machine = _machine()
     # When each benchmark was run: a partial run (--only) keeps the others' results and their dates.
@@ -85,7 +86,7 @@ def main() -> None:
     saved = args.out / ("quick.json" if args.quick else "latest.json")
     if args.only and saved.exists():  # a partial run updates the benchmarks it ran
         earlier = json.loads(saved.read_text())
-        measured = {**earlier.get("measured", dict.fromkeys(("build", "pdf", "refresh", "text"), earlier["machine"]["date"])),
+        measured = {**earlier.get("measured", dict.fromkeys(BENCHMARKS, earlier["machine"]["date"])),
                     **results["measured"]}
         results = {**earlier, **results, "measured": measured}
     saved.write_text(json.dumps(results, indent=2) + "\n")
