@@ -16,13 +16,15 @@ _SEX_WORDS = {"female": "female", "woman": "female", "lady": "female",
               "male": "male", "man": "male", "gentleman": "male"}
 _INJURY = re.compile(
     rf"(?:injur(?:y|ies)|occupational\s+claim|claim)\b[^.]{{0,60}}?(?P<date>{DATE})", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.]*(?:\.(?=\s|$|[A-Z][a-z])|$)")
+# A sentence ends at a full stop followed by a space, the end, or the next sentence's capitalised
+# word right behind it, as letters sometimes print it ("... infection.The progress").
+_STOP = r"\.(?=\s|$|[A-Z][a-z])"
+_SENTENCE = re.compile(rf"[^.]*(?:{_STOP}|$)")
 _UR = re.compile(r"\b(?:UR|utilization\s+review)\b", re.IGNORECASE)
 
 # What follows a diagnosis phrase: the list, up to the sentence's end, without "reportedly
-# associated with ..." after it. A sentence also ends at a full stop with the next sentence's
-# capitalised word right behind it, as letters sometimes print it ("... infection.The progress").
-_LIST = r"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:\.(?=\s|$|[A-Z][a-z])|$)"
+# associated with ..." after it.
+_LIST = rf"\s*:?\s*(?P<list>[^.]+?)(?:\s+reportedly\s+associated\b[^.]*)?(?:{_STOP}|$)"
 # The sentence that lists the diagnoses. "filed a claim for ..." names the complaint, not a
 # diagnosis: it is read only when no other sentence lists any.
 _DIAGNOSIS = re.compile(
