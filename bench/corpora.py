@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -24,6 +25,18 @@ def letters(work: Path, count: int, seed: int, pdf: bool = False) -> Path:
 
 def files(folder: Path, suffix: str) -> list[Path]:
     return sorted(folder.glob(f"*{suffix}"))
+
+
+def linked(paths: list[Path], folder: Path) -> Path:
+    """A new `folder` holding these files as hard links (copies across file systems): symbolic
+    links would cost the command under measurement a stat() of each target as it walks the folder."""
+    folder.mkdir()
+    for path in paths:
+        try:
+            os.link(path, folder / path.name)
+        except OSError:
+            shutil.copyfile(path, folder / path.name)
+    return folder
 
 
 def warm(folder: Path, suffix: str) -> float:

@@ -7,8 +7,6 @@ slower)."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import shutil
 import statistics
 import tempfile
 import time
@@ -16,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.corpora import IMR, files
+from bench.corpora import IMR, files, linked
 from bench.measure import measure
 
 
@@ -40,10 +38,11 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
     singles, pairs, ingests, ratios, peaks, fixed, steady = [], [], [], [], [], [], []
     with tempfile.TemporaryDirectory() as scratch, \
             multiprocessing.get_context("spawn").Pool(2, initializer=_pypdfium2, initargs=(pdfs[:2],)) as pool:
-        half = _linked(pdfs[:len(pdfs) // 2], Path(scratch, "first-half"))
+        first_half = pdfs[:len(pdfs) // 2]
+        half = linked(first_half, Path(scratch, "first-half"))
         # The command's first run pages its libraries in: warm them on a few files, as the baseline
         # warms pypdfium2 and the page cache above (the suite wrote the bytecode at its start).
-        warm = _linked(pdfs[:5], Path(scratch, "warm-up"))
+        warm = linked(pdfs[:5], Path(scratch, "warm-up"))
         measure([*IMR, "ingest", str(warm), "--home", str(Path(scratch, "warm-up-home"))])
         for round_ in range(rounds):
             # The baseline's two halves run before and after the ingest: both are measured around
@@ -56,7 +55,7 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
             ratios.append(ingests[-1] / singles[-1])
             peaks.append(ingest.peak_mb)
             first = measure([*IMR, "ingest", str(half), "--home", str(Path(scratch, f"half-{round_}"))]).seconds
-            per_file = (ingest.seconds - first) / (len(pdfs) - len(pdfs) // 2)
+            per_file = (ingest.seconds - first) / (len(pdfs) - len(first_half))
             if per_file > 0:  # else the host stalled in the full run: the round tells nothing of this
                 fixed.append(ingest.seconds - len(pdfs) * per_file)
                 steady.append(1 / per_file / singles[-1])
@@ -75,18 +74,6 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
         "steady_ratio": round(statistics.median(steady), 2) if steady else None,
         "ingest_peak_mb": round(max(peaks)),
     }
-
-
-def _linked(pdfs: list[Path], folder: Path) -> Path:
-    """`folder` holding these files as hard links (copies across file systems): symbolic links
-    would cost the ingest a stat() of each target while it walks the folder."""
-    folder.mkdir()
-    for path in pdfs:
-        try:
-            os.link(path, folder / path.name)
-        except OSError:
-            shutil.copyfile(path, folder / path.name)
-    return folder
 
 
 def _seconds(extract: Callable[[list[Path]], Any], pdfs: list[Path]) -> float:

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.corpora import IMR, files, warm
+from bench.corpora import IMR, files, linked, warm
 from bench.measure import measure
 
 
@@ -23,10 +23,7 @@ def run(corpus: Path, home: Path, naive_sample: int) -> dict[str, Any]:
     cold_read = warm(corpus, ".txt")
     ingest = measure([*IMR, "ingest", str(corpus), "--home", str(home)])
     with tempfile.TemporaryDirectory() as scratch:
-        sample = Path(scratch, "sample")
-        sample.mkdir()
-        for path in letters[:naive_sample]:
-            (sample / path.name).symlink_to(path)
+        sample = linked(letters[:naive_sample], Path(scratch, "sample"))
         naive = measure([sys.executable, "-m", "bench.naive_loader", str(sample), str(Path(scratch, "home"))])
     return {
         "letters": count, "mb": round(sum(p.stat().st_size for p in letters) / 1e6),
