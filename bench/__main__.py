@@ -24,13 +24,13 @@ from bench import build, corpora, pdf, queries, refresh, report, text
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("ingest", "imr", "expectations", "bench")
-FULL = {"letters": 100_000, "scales": [100_000, 1_000_000, 1_700_000], "new_letters": 12_000,
+FULL: dict[str, Any] = {"letters": 100_000, "scales": [100_000, 1_000_000, 1_700_000], "new_letters": 12_000,
         "pdfs": 12_000, "pdf_rounds": 5, "extractor_sample": 100, "naive": 5_000}
 # PDF ingest over bare one-process pypdfium2: a month of synthetic letters (issue #8), the 194 real
 # letters (issue #3: a two-second run, a third of it start-up).
 SYNTHETIC_PDF_RATIO, REAL_PDF_RATIO = 1.5, 0.6
 BENCHMARKS = ("pdf", "text", "build", "refresh")
-QUICK = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "pdf_rounds": 1, "extractor_sample": 5,
+QUICK: dict[str, Any] = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "pdf_rounds": 1, "extractor_sample": 5,
          "naive": 50}
 
 

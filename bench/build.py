@@ -11,13 +11,14 @@ from typing import Any
 from bench.corpora import IMR
 from bench.measure import measure
 from bench.scale import scale_raw
+from imr.home import Home
 
 
 def scaled_home(base: Path, work: Path, letters: int) -> Path:
     """A warehouse home whose raw database holds `letters` letters made from `base`'s; reused
     while the base is unchanged."""
     home = work / f"home-{letters}"
-    stamp = f"{(base / 'ingest.duckdb').stat().st_mtime_ns}:{letters}"
+    stamp = f"{(Home(base).raw).stat().st_mtime_ns}:{letters}"
     marker = home / ".scaled"
     if not (marker.exists() and marker.read_text() == stamp):
         scale_raw(base, home, letters)
@@ -29,7 +30,7 @@ def scaled_home(base: Path, work: Path, letters: int) -> Path:
 def run(home: Path, letters: int) -> dict[str, Any]:
     """Build the warehouse of `home` once, measured."""
     build = measure([*IMR, "build", "--home", str(home), "--quiet"])
-    results = json.loads((home / "build" / "dbt" / "run_results.json").read_text())
+    results = json.loads((Home(home).dbt_artifacts / "run_results.json").read_text())
     slowest = sorted(results["results"], key=lambda node: -node["execution_time"])[:6]
     return {
         "letters": letters, "seconds": round(build.seconds, 1), "peak_mb": round(build.peak_mb),

@@ -12,21 +12,20 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.files import sha256_of
-from ingest.loader import DATABASE, SCHEMA
-from ingest.parser import parse_letter
-from ingest.rows import DATE_FIELDS, PARTIES
+from imr.home import Home
+from ingest.extract.files import sha256_of
+from ingest.load.schema import TABLES, ddl
+from ingest.parse import parse_letter
+from ingest.record import CITATION_LISTS
 
-_LETTER_COLUMNS = ("sha256", "source_file", "source_path", "file_size", "case_number", *DATE_FIELDS, "priority",
-                   "reviewer_licensure", "reviewer_specialties", "patient_age", "patient_sex", "diagnoses",
-                   "determination", "full_text", "parser_version", "load_id", "loaded_at")
+_LETTER_COLUMNS = tuple(column.name for column in TABLES["letters"])
 
 
 def load(folder: Path, home: Path) -> int:
     """Load every .txt letter of `folder` row by row; returns how many."""
     home.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(home / DATABASE))
-    con.execute(SCHEMA)
+    con = duckdb.connect(str(Home(home).raw))
+    con.execute(ddl())
     count = 0
     for path in sorted(folder.glob("*.txt")):
         data = path.read_bytes()
@@ -40,7 +39,7 @@ def load(folder: Path, home: Path) -> int:
             con.execute("insert into raw.items values (?, ?, ?, ?, ?, ?, ?)",
                         [record["sha256"], item["ordinal"], item["treatment"], item["original_request"],
                          item["decision"], item["rationale"], "naive"])
-            for party, key in PARTIES.items():
+            for party, key in CITATION_LISTS.items():
                 for number, citation in enumerate(item[key], start=1):
                     con.execute("insert into raw.citations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [record["sha256"], item["ordinal"], party, number, citation["source"],

@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from imr.home import Home
+
 QUERIES = {
     "rates by service category": "select * from marts.overturn_rates_by_service_category order by decisions desc",
     "rates by guideline": "select * from marts.overturn_rates_by_guideline order by decisions desc limit 20",
@@ -27,7 +29,7 @@ QUERIES = {
 def run(home: Path, repeats: int = 5) -> dict[str, Any]:
     """First and median latency (ms) of each query on a fresh read-only connection to the served file."""
     results = {}
-    con = duckdb.connect(str(home / "imr.duckdb"), read_only=True)
+    con = duckdb.connect(str(Home(home).served), read_only=True)
     try:
         for name, sql in QUERIES.items():
             times = []

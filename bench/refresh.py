@@ -16,6 +16,7 @@ import duckdb
 
 from bench.corpora import IMR, files, warm
 from bench.measure import Run, measure
+from imr.home import Home
 
 
 def run(home: Path, new_letters: Path, work: Path) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def run(home: Path, new_letters: Path, work: Path) -> dict[str, Any]:
     first_steps = _steps(home)
     warm(new_letters, ".txt")  # a month's letters, just downloaded
     refresh = measure([*IMR, "refresh", str(new_letters), "--home", str(home)])
-    with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as raw:
+    with duckdb.connect(str(Home(home).raw), read_only=True) as raw:
         letters = raw.execute("select count(*) from raw.letters").fetchall()[0][0]
     return {
         "new_letters": len(files(new_letters, ".txt")), "letters_after": letters,
@@ -42,7 +43,7 @@ def _result(run: Run, steps: dict[str, float]) -> dict[str, Any]:
 
 def _steps(home: Path) -> dict[str, float]:
     """Seconds per step of the home's latest refresh, as it recorded them."""
-    with duckdb.connect(str(home / "operations.duckdb"), read_only=True) as ops:
+    with duckdb.connect(str(Home(home).operations), read_only=True) as ops:
         value = ops.execute("select step_seconds from ops.refresh_runs order by started_at desc limit 1").fetchall()[0][0]
     pairs = zip(value["key"], value["value"]) if set(value) == {"key", "value"} else value.items()
     return {step: round(seconds, 1) for step, seconds in pairs}

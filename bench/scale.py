@@ -15,8 +15,10 @@ from pathlib import Path
 
 import duckdb
 
+from imr.home import Home
 from ingest.clock import utc_now
-from ingest.loader import DATABASE, SCHEMA, TABLES, open_raw
+from ingest.load.schema import TABLES, ddl
+from ingest.load.store import open_raw
 
 MAX_COPIES = 99  # case numbers CM00- to CM99-
 
@@ -26,14 +28,14 @@ def scale_raw(base_home: Path, home: Path, letters: int) -> int:
     base_home's; returns the count."""
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    con = open_raw(home / DATABASE, memory_limit="2GB")
+    con = open_raw(Home(home).raw, memory_limit="2GB")
     try:
-        con.execute(SCHEMA)  # the loader's current tables, whatever version wrote the base
-        con.execute(f"attach '{base_home / DATABASE}' as base (read_only)")
+        con.execute(ddl())  # the loader's current tables, whatever version wrote the base
+        con.execute(f"attach '{Home(base_home).raw}' as base (read_only)")
         for table in TABLES:
             con.execute(f"insert into raw.{table} by name select * from base.raw.{table}")
         con.execute("detach base")
-        base = con.execute("select count(*) from raw.letters").fetchone()[0]
+        base = con.execute("select count(*) from raw.letters").fetchall()[0][0]
         copies = -(-letters // base) - 1
         if copies > MAX_COPIES:
             raise ValueError(f"{letters} letters need {copies} copies of {base}; at most {MAX_COPIES}")
@@ -41,7 +43,7 @@ def scale_raw(base_home: Path, home: Path, letters: int) -> int:
         for copy in range(1, copies + 1):
             count = min(base, letters - base * copy)
             _copy(con, copy, count)
-        return con.execute("select count(*) from raw.letters").fetchone()[0]
+        return con.execute("select count(*) from raw.letters").fetchall()[0][0]
     finally:
         con.close()
 

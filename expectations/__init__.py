@@ -7,8 +7,6 @@ the results and the Data Docs, and says whether any critical expectation failed.
 
 import warnings
 
-RESULTS_DATABASE = "operations.duckdb"  # run records; its catalog name must differ from the schema name
-
 # Great Expectations imports pyspark when it is installed (the spark extra), and pyspark warns
 # about pandas 3 on every `imr validate` and refresh; no pandas frame here goes to Spark.
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)

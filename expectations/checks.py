@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 import great_expectations as gx
@@ -23,8 +23,9 @@ def warning(expectation: gx.expectations.Expectation) -> gx.expectations.Expecta
     return expectation
 
 
-def severity_of(expectation: gx.expectations.Expectation) -> Severity:
-    return (expectation.meta or {}).get("severity", "critical")
+def severity_of(meta: dict[str, Any] | None) -> Severity:
+    """The severity an expectation's meta names (critical unless it says warning)."""
+    return "warning" if (meta or {}).get("severity") == "warning" else "critical"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import duckdb
 import great_expectations as gx
 
 from expectations.checks import Part, Suite, critical, warning
-from ingest.states import USPS
+from ingest.parse.states import USPS
 
 FIRST_DECISION = dt.date(2013, 1, 1)  # IMR began with injuries from 2013
 
@@ -20,7 +20,7 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
         name="letters",
         # Items are counted over all raw items, not those in scope: a reparse replaces a letter's
         # items under its own load id. Grouped first, then joined: a correlated count was a join of
-        # every item to every letter (7.4 GB at 1.7M letters without a memory cap).
+        # every item to every letter.
         sql="""
             with item_counts as (
                 select sha256, count(*) as item_count

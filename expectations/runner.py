@@ -1,7 +1,7 @@
 """Run every suite against a warehouse: read-only, results kept, Data Docs written.
 
-Results go to `$IMR_HOME/operations.duckdb` (table `ops.expectation_results`, one row per
-expectation per run) and the Great Expectations Data Docs to `$IMR_HOME/gx/`.
+Results go to the home's operations database (table `ops.expectation_results`, one row per
+expectation per run) and the Great Expectations Data Docs under the home's `gx/` folder.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ import duckdb
 import great_expectations as gx
 import pyarrow as pa
 
-from expectations import RESULTS_DATABASE, marts, raw_items, raw_letters
+from expectations import marts, raw_items, raw_letters
 from expectations.checks import Severity, Suite, severity_of
+from imr.home import Home
 from ingest.clock import new_run_id, utc_now
 
 SUITES: tuple[Suite, ...] = (raw_letters.SUITE, raw_items.SUITE, marts.SUITE)
-DATA_DOCS = Path("gx") / "uncommitted" / "data_docs" / "local_site" / "index.html"
-# DuckDB's share of a validation: it spills past this rather than take 80% of RAM (a full
-# validation of 1.7M letters peaked at 8.5 GB without it).
+# DuckDB's share of a validation: it spills past this rather than take 80% of RAM (BENCHMARKS.md).
 MEMORY_LIMIT = os.environ.get("IMR_VALIDATE_MEMORY_LIMIT", "1GB")
 
 
@@ -83,8 +82,9 @@ def validate(home: Path, database: Path | None = None, docs: bool = True,
 
     The raw suites read the rows of ingest runs started at or after `loaded_since` (all rows when
     None): a refresh checks what it loaded, not again the millions of rows checked before."""
-    database = database or home / "imr.duckdb"
-    for needed in (home / "ingest.duckdb", database):
+    paths = Home(home)
+    database = database or paths.served
+    for needed in (paths.raw, database):
         if not needed.exists():
             raise FileNotFoundError(f"{needed}: nothing to validate (run `imr ingest` and `imr build` first)")
     run_id = new_run_id()
@@ -92,7 +92,7 @@ def validate(home: Path, database: Path | None = None, docs: bool = True,
     context = _context(home)
     outcomes: list[Outcome] = []
     with duckdb.connect(str(database), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
-        con.execute(f"attach '{home / 'ingest.duckdb'}' as ingest (read_only)")
+        con.execute(f"attach '{paths.raw}' as ingest (read_only)")
         con.execute("create temp table loads_in_scope as select load_id from ingest.raw.ingest_runs "
                     "where cast(? as timestamp) is null or started_at >= ?", [loaded_since, loaded_since])
         for table in ("letters", "items", "citations"):
@@ -111,9 +111,8 @@ def validate(home: Path, database: Path | None = None, docs: bool = True,
 def _drop_cached_pages(con: duckdb.DuckDBPyConnection) -> None:
     """Make DuckDB give back the pages it keeps from the query just fetched (up to MEMORY_LIMIT),
     so that Great Expectations works on the frame beside a DuckDB that holds nothing, and the
-    next frame is fetched into an empty cache: a lower limit evicts them. A whole validation of
-    1.7M letters peaked at 2.11 GB without this, at 1.94-2.04 GB with the pages dropped before
-    each fetch only (GE on the 8.9M-row citations frame beside the pages of its query)."""
+    next frame is fetched into an empty cache: a lower limit evicts them. Without it, the biggest
+    frame (the citations) sat beside the pages of its query at a validation's peak."""
     con.execute("set memory_limit = '32MB'")
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
 
@@ -135,16 +134,17 @@ def _run_part(context: gx.data_context.AbstractDataContext, suite: str, part: st
     batch = asset.add_batch_definition_whole_dataframe("whole table")
     gx_suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
     definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data docs")] if docs else []
+    actions: list[gx.checkpoint.actions.ValidationAction] = [gx.checkpoint.UpdateDataDocsAction(name="data docs")] if docs else []
     checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions))
     result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.core.run_identifier.RunIdentifier(run_name=run_id))
     outcomes = []
     for validation in result.run_results.values():
         for check in validation.results:
             config = check.expectation_config
+            assert config is not None  # every result of a checkpoint run names its expectation
             outcomes.append(Outcome(
                 suite=suite, part=part, expectation=config.type, column=config.kwargs.get("column"),
-                severity=severity_of(config), success=bool(check.success), observed=_observed(check.result, check.exception_info),
+                severity=severity_of(config.meta), success=bool(check.success), observed=_observed(check.result, check.exception_info),
             ))
     return outcomes
 
@@ -173,7 +173,7 @@ def _keep(home: Path, report: Report) -> None:
         "success": [o.success for o in report.outcomes],
         "observed_value": [o.observed for o in report.outcomes],
     })
-    with duckdb.connect(str(home / RESULTS_DATABASE)) as con:
+    with duckdb.connect(str(Home(home).operations)) as con:
         con.register("rows", rows)
         con.execute("create schema if not exists ops")
         con.execute("create table if not exists ops.expectation_results as select * from rows limit 0")

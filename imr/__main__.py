@@ -1,8 +1,8 @@
 """`python -m imr` and the `imr` script.
 
 Small on purpose: multiprocessing's spawn re-runs the `imr` script in every ingest worker, so
-whatever the script imports at the top, each worker imports too (the CLI's modules cost a worker
-about 0.25 s). The CLI is imported only when the command runs.
+whatever the script imports at the top, each worker imports too. The CLI is imported only when
+the command runs.
 """
 
 from __future__ import annotations

@@ -1,25 +1,26 @@
-"""`imr`: the warehouse's commands, a thin layer over the library (ingest, imr.build, imr.refresh, imr.serve,
-imr.report, imr.analyst, expectations) that the tests call too.
+"""`imr`: the warehouse's commands, a thin layer over the library (`ingest`, `imr.orchestrate`,
+`imr.serve`, `expectations`) that the tests call too.
 
-Each command imports its library when it runs: at the top, DuckDB, pyarrow and dbt's helpers
-would cost every command 0.3 s before it starts, and `imr ingest` spawns its workers before it
-imports them (ingest.pipeline)."""
+Each command imports its library when it runs, so a command pays only for what it uses, and
+`imr ingest` spawns its workers before it imports DuckDB and pyarrow (ingest.load.pipeline)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 import click
 
-from ingest import pipeline
+from imr.home import DEFAULT_HOME, Home
+from ingest.load import pipeline
 
 SEED_LETTER = "seed-letter.txt"
 
 home_option = click.option(
-    "--home", type=click.Path(file_okay=False, path_type=Path), envvar="IMR_HOME", default="warehouse",
+    "--home", type=click.Path(file_okay=False, path_type=Path), envvar="IMR_HOME", default=DEFAULT_HOME,
     show_default=True, help="Folder holding the warehouse's files (or IMR_HOME).",
 )
 workers_option = click.option("--workers", type=click.IntRange(min=0), default=None,
@@ -40,7 +41,7 @@ def parse(paths: tuple[Path, ...]) -> None:
     A file that cannot be parsed gets a one-line error on stderr; the others still print,
     and the exit status is 1.
     """
-    from ingest.letters import Failure, parse_file
+    from ingest.process import Failure, parse_file
 
     failures = 0
     for path in paths:
@@ -91,14 +92,14 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
               show_default=True, help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).")
 def build(home: Path, quiet: bool, target: str) -> None:
     """Build the marts with dbt: into --home/imr.duckdb (built aside, then swapped in), or on Spark under --home/spark."""
-    from imr import build as warehouse_build
+    from imr.orchestrate.engines import BuildError, engine
 
+    chosen = engine(target, Home(home))
     try:
-        result = warehouse_build.build(home, quiet=quiet, target=target)
-    except warehouse_build.BuildError as error:
+        result = chosen.build(quiet=quiet)
+    except BuildError as error:
         raise click.ClickException(str(error)) from None
-    where = f"in {result.live}" if target == warehouse_build.DUCKDB else f"on Spark, catalog and files under {result.live.parent}"
-    click.echo(f"imr build: marts published {where} (schema marts); dbt: {result.summary()}", err=True)
+    click.echo(f"imr build: marts published {chosen.describe()} (schema marts); dbt: {result.summary()}", err=True)
 
 
 @main.command()
@@ -109,8 +110,8 @@ def build(home: Path, quiet: bool, target: str) -> None:
               help="Report the sources stale when no new letter arrived for more days than this.")
 def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, stale_after: int) -> None:
     """Ingest, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
-    from imr.refresh import Exit, RefreshBusy
-    from imr.refresh import refresh as run_refresh
+    from imr.orchestrate.refresh import Exit, RefreshBusy
+    from imr.orchestrate.refresh import refresh as run_refresh
 
     try:
         report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers)
@@ -126,8 +127,7 @@ def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, stale_afte
 @click.option("--no-docs", is_flag=True, help="Skip writing the Great Expectations Data Docs.")
 def validate(home: Path, no_docs: bool) -> None:
     """Run every expectation suite on the warehouse; exit 1 on any critical failure."""
-    from expectations.runner import DATA_DOCS, RESULTS_DATABASE  # GE is slow to import: only here
-    from expectations.runner import validate as run_suites
+    from expectations.runner import validate as run_suites  # Great Expectations is slow to import: only here
 
     try:
         report = run_suites(home, docs=not no_docs)
@@ -135,8 +135,8 @@ def validate(home: Path, no_docs: bool) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(report.table())
     click.echo(f"imr validate: run {report.run_id}: {len(report.critical_failures)} critical failures, "
-               f"{len(report.warnings)} warnings; results in {home / RESULTS_DATABASE}"
-               + ("" if no_docs else f", Data Docs in {home / DATA_DOCS}"), err=True)
+               f"{len(report.warnings)} warnings; results in {Home(home).operations}"
+               + ("" if no_docs else f", Data Docs in {Home(home).data_docs}"), err=True)
     if not report.ok:
         sys.exit(1)
 
@@ -148,11 +148,11 @@ def validate(home: Path, no_docs: bool) -> None:
 @click.option("--raw", is_flag=True, help="Export the raw tables instead, as Spark reads them (README: Moving to Spark).")
 def export(home: Path, parquet_dir: Path, raw: bool) -> None:
     """Write every mart of the served warehouse, or every raw table, as Parquet."""
-    from imr import serve
-    from ingest.export import raw_parquet
+    from imr.serve.export import export_parquet
+    from ingest.load.export import raw_parquet
 
     try:
-        written = raw_parquet(home, parquet_dir) if raw else serve.export_parquet(home, parquet_dir)
+        written = raw_parquet(home, parquet_dir) if raw else export_parquet(home, parquet_dir)
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"imr export: {len(written)} {'raw tables' if raw else 'marts'} written to {parquet_dir}", err=True)
@@ -167,10 +167,10 @@ def publish(home: Path, url: str, schema: str, reader_role: str) -> None:
     """Copy the served marts into PostgreSQL in one transaction; grant the reader role SELECT only."""
     import psycopg
 
-    from imr import serve
+    from imr.serve.publish import publish_postgres
 
     try:
-        copied = serve.publish_postgres(home, url, schema=schema, reader_role=reader_role)
+        copied = publish_postgres(home, url, schema=schema, reader_role=reader_role)
     except (FileNotFoundError, psycopg.Error) as error:
         raise click.ClickException(str(error).strip()) from None
     click.echo(f"imr publish: {len(copied)} marts ({sum(copied.values())} rows) in schema {schema}; "
@@ -186,12 +186,12 @@ def sql(statement: str | None, home: Path, fmt: str | None) -> None:
     """Read-only SQL on the served warehouse (no STATEMENT: an interactive prompt; end with ';')."""
     import duckdb
 
-    from imr import analyst
+    from imr.serve.sql import query, render
 
     statements = [statement] if statement else _prompt_statements()
     for text in statements:
         try:
-            columns, rows = analyst.query(home, text)
+            columns, rows = query(home, text)
         except FileNotFoundError as error:
             raise click.ClickException(str(error)) from None
         except duckdb.Error as error:
@@ -199,10 +199,10 @@ def sql(statement: str | None, home: Path, fmt: str | None) -> None:
                 raise click.ClickException(str(error)) from None
             click.echo(f"error: {error}", err=True)
             continue
-        click.echo(analyst.render(columns, rows, fmt or "table"))
+        click.echo(render(columns, rows, fmt or "table"))
 
 
-def _prompt_statements():  # type: ignore[no-untyped-def]
+def _prompt_statements() -> Iterator[str]:
     """Statements typed at the prompt, one per ';'; an empty line or end of input quits."""
     buffer = ""
     while True:
@@ -220,7 +220,7 @@ def _prompt_statements():  # type: ignore[no-untyped-def]
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write (default: --home/report.html).")
 def report(home: Path, out: Path | None) -> None:
     """One self-contained HTML report of the marts, with charts and the counts behind them."""
-    from imr.report import write_report
+    from imr.serve.report import write_report
 
     try:
         written = write_report(home, out)
@@ -233,16 +233,15 @@ def report(home: Path, out: Path | None) -> None:
 @home_option
 def docs(home: Path) -> None:
     """Generate the dbt docs (models, columns, lineage) and say where the Data Docs are."""
-    from expectations.runner import DATA_DOCS
-    from imr import analyst
-    from imr import build as warehouse_build
+    from imr.orchestrate.engines import BuildError
+    from imr.serve.docs import generate_docs
 
     try:
-        site = analyst.generate_docs(home)
-    except (FileNotFoundError, warehouse_build.BuildError) as error:
+        site = generate_docs(home)
+    except (FileNotFoundError, BuildError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"dbt docs (one file, opens offline): {site}")
-    data_docs = home / DATA_DOCS
+    data_docs = Home(home).data_docs
     click.echo(f"expectation Data Docs: {data_docs}" if data_docs.exists()
                else "expectation Data Docs: not yet written (run `imr validate` or `imr refresh`)")
 
@@ -271,23 +270,23 @@ def demo(home: Path, count: int) -> None:
     """
     import duckdb
 
-    from imr import build as warehouse_build
+    from imr.orchestrate.engines import BuildError, DuckDBEngine
     from ingest import synth as synth_letters
-    from ingest.extract import text_of
-    from ingest.files import sha256_of
-    from ingest.parser import parse_letter
+    from ingest.extract.document import text_of
+    from ingest.extract.files import sha256_of
+    from ingest.parse import parse_letter
 
     data = resources.files("imr.data").joinpath(SEED_LETTER).read_bytes()
     record = parse_letter(text_of(SEED_LETTER, data), source_file=SEED_LETTER, sha256=sha256_of(data))
     click.echo(json.dumps(record, indent=2, ensure_ascii=False))
-    letters = home / "synthetic-letters"
+    letters = Home(home).synthetic_letters
     written = synth_letters.write(letters, count, seed=0)
     click.echo(f"imr demo: {written} SYNTHETIC letters written to {letters}", err=True)
     summary = pipeline.ingest([letters], home)
     click.echo(f"imr demo: {summary}", err=True)
     try:
-        published = warehouse_build.build(home, quiet=True)
-    except warehouse_build.BuildError as error:
+        published = DuckDBEngine(Home(home)).build(quiet=True)
+    except BuildError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"imr demo: marts built in {published.live}; overturn rates of the SYNTHETIC letters:", err=True)
     with duckdb.connect(str(published.live), read_only=True) as con:

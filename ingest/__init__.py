@@ -1,9 +1,3 @@
-"""Letters in, contract records out: text extraction, the letter parser and (later) the loader."""
-
-PARSER_VERSION = "1.4.0"
-# Rows per row group of the raw tables. Every checkpoint rewrites a table's last, partly filled
-# row group: at DuckDB's default (122,880 rows) that is every letter of a 100k-letter load, again
-# at each checkpoint, and the loader's inserts cost 0.145 ms a letter instead of 0.053. A setting
-# of the connection, not of the file: every connection that writes must open it with ingest.loader.open_raw.
-# Here, not in the loader: the pipeline reads it before it imports DuckDB.
-ROW_GROUP_SIZE = 8192
+"""Letters in, raw tables out, by stage: `extract` (file bytes to text), `parse` (text to the
+letter record of `record`), `load` (records into the raw DuckDB tables), and `synth` (SYNTHETIC
+letters for demos, tests and benchmarks). `process` joins extract and parse for one file."""

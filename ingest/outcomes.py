@@ -1,13 +1,14 @@
 """What became of one file: a parsed letter to load, or a reason to quarantine it.
 
 Plain dataclasses, importing nothing heavy: the parent of an ingest run meets them before it
-imports pyarrow (see ingest.head).
+imports pyarrow (see ingest.load.head).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from ingest.record import LetterRecord
 
 
 @dataclass
@@ -17,7 +18,7 @@ class Loaded:
     path: str
     size: int
     text: str
-    record: dict[str, Any]
+    record: LetterRecord
 
 
 @dataclass

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from imr.build import Build, build
-from ingest.letters import parse_file
+from imr.orchestrate.build import build
+from imr.orchestrate.engines import Build
+from ingest.process import parse_file
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +51,7 @@ def corpus_records(corpus_pdfs: list[Path]) -> dict[str, dict[str, Any]]:
 def corpus_warehouse(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The real letters ingested and built on DuckDB once per session, with what dbt did. Shared:
     a test may add files beside the databases (validation results, a Spark build) but not change them."""
-    from ingest.pipeline import ingest
+    from ingest.load import ingest
 
     home = tmp_path_factory.mktemp("corpus-home")
     ingest([corpus_dir], home)
@@ -83,7 +84,7 @@ def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     Read-only for the tests that share it: a test that changes a warehouse copies it first."""
     import json
 
-    from ingest.pipeline import ingest
+    from ingest.load import ingest
     from ingest.synth import write
 
     letters, home = tmp_path_factory.mktemp("shared-letters"), tmp_path_factory.mktemp("shared-home")

@@ -12,18 +12,19 @@ import duckdb
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest.loader import TABLES
+from imr.home import Home
+from ingest.load.schema import TABLES
 
 DATA_TABLES = tuple(table for table in TABLES if table != "ingest_runs")
 
 
 def row_counts(home: Path) -> dict[str, int]:
-    with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Home(home).raw), read_only=True) as con:
         return {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in TABLES}
 
 
 def query(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "ingest.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Home(home).raw), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 
@@ -60,8 +61,8 @@ def copy_warehouse(home: Path, target: Path) -> Path:
     import shutil
 
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("ingest.duckdb", "imr.duckdb"):
-        shutil.copy(home / name, target / name)
+    for source, copy in ((Home(home).raw, Home(target).raw), (Home(home).served, Home(target).served)):
+        shutil.copy(source, copy)
     return target
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from imr.analyst import generate_docs
+from imr.serve.docs import generate_docs
 
 
 @pytest.fixture(scope="module")

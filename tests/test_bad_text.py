@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.parser import ParseError, parse_letter
+from ingest.parse import ParseError, parse_letter
 
 
 @pytest.mark.parametrize(

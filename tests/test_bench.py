@@ -10,7 +10,7 @@ from bench.measure import measure
 from bench.naive_loader import load
 from bench.report import markdown
 from bench.scale import scale_raw
-from ingest.pipeline import ingest
+from ingest.load import ingest
 from tests.helpers import query, row_counts
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.pool import PDF_COST, SHIP_BYTES_BELOW, Chunker
+from ingest.load.pool import PDF_COST, SHIP_BYTES_BELOW, Chunker
 
 
 def test_a_chunk_is_given_once_it_holds_its_units_of_work() -> None:

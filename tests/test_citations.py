@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.citations import parse_citations
+from ingest.parse.citations import parse_citations
 
 
 def _short(paragraph: str) -> list[tuple]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from imr.home import Home
 from tests.helpers import run_python
 
 
@@ -19,8 +20,8 @@ def test_demo_parses_the_seed_and_ingests_synthetic_letters(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "40 SYNTHETIC letters" in result.stderr
     assert "40 files: 40 loaded" in result.stderr
-    assert (tmp_path / "home" / "ingest.duckdb").exists()
-    assert (tmp_path / "home" / "imr.duckdb").exists()
+    assert Home(tmp_path / "home").raw.exists()
+    assert Home(tmp_path / "home").served.exists()
     assert "overturn rates of the SYNTHETIC letters" in result.stderr
     record = json.loads(result.stdout)
     assert record["source_file"] == "seed-letter.txt"
@@ -58,11 +59,11 @@ def test_parse_succeeds_when_every_file_parses(tmp_path: Path, seed_text: str) -
 
 
 def test_build_offers_the_targets_imr_build_knows() -> None:
-    from imr import build
     from imr.cli import main
+    from imr.orchestrate.engines import ENGINES
 
     target = next(option for option in main.commands["build"].params if option.name == "target")
-    assert list(target.type.choices) == [build.DUCKDB, build.SPARK] and target.default == build.DUCKDB
+    assert list(target.type.choices) == list(ENGINES) and target.default == "duckdb"
 
 
 def test_ingest_spawns_its_workers_before_importing_duckdb_pyarrow_or_the_parser(tmp_path: Path) -> None:
@@ -70,11 +71,11 @@ def test_ingest_spawns_its_workers_before_importing_duckdb_pyarrow_or_the_parser
     (tmp_path / "letters").mkdir()
     script = (
         "import sys\n"
-        "import ingest.pool\n"
+        "import ingest.load.pool\n"
         "def spawn(self, *args):\n"
-        "    print(sorted(m for m in ('duckdb', 'pyarrow', 'ingest.parser') if m in sys.modules))\n"
+        "    print(sorted(m for m in ('duckdb', 'pyarrow', 'ingest.parse') if m in sys.modules))\n"
         "    raise SystemExit(0)\n"
-        "ingest.pool.WorkerPool.__init__ = spawn\n"
+        "ingest.load.pool.WorkerPool.__init__ = spawn\n"
         "from imr.cli import main\n"
         "main(['ingest', sys.argv[1], '--home', sys.argv[2]])\n"
     )
@@ -85,7 +86,7 @@ def test_ingest_spawns_its_workers_before_importing_duckdb_pyarrow_or_the_parser
 def test_the_parent_of_an_ingest_run_never_imports_pandas(tmp_path: Path) -> None:
     # pyarrow imports it for some calls (ChunkedArray.combine_chunks of the stored keys): 0.34 s
     # of the parent's CPU as the workers start. A later run reads stored keys, a first one none.
-    from ingest.pool import IN_PROCESS_BELOW
+    from ingest.load.pool import IN_PROCESS_BELOW
     from ingest.synth import write
 
     write(tmp_path / "letters", IN_PROCESS_BELOW, seed=3)  # enough for worker processes

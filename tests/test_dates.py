@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.dates import to_iso
+from ingest.parse.dates import to_iso
 
 
 @pytest.mark.parametrize(

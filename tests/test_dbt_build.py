@@ -14,12 +14,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from imr.build import DUCKDB, PROJECT_DIR, SPARK, BuildError, build, dbt, dbt_threads
-from ingest.pipeline import ingest
+from imr.home import Home
+from imr.orchestrate.build import build
+from imr.orchestrate.engines import BuildError, DuckDBEngine, SparkEngine
+from imr.project import seed
+from ingest.load import ingest
 from ingest.synth import write
 from tests.helpers import copy_warehouse
-
-SEEDS = PROJECT_DIR / "dbt_project" / "seeds"
 
 
 def first_match(text: str, rules: list[dict[str, str]], field: str, default: str) -> str:
@@ -31,7 +32,7 @@ def first_match(text: str, rules: list[dict[str, str]], field: str, default: str
 
 
 def load_rules(name: str) -> list[dict[str, str]]:
-    with (SEEDS / name).open(encoding="utf-8") as file:
+    with seed(name).open(encoding="utf-8") as file:
         return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), rule["rule_id"]))
 
 
@@ -41,7 +42,7 @@ def built(synthetic_warehouse: tuple[Path, list[dict]]) -> tuple[Path, list[dict
 
 
 def query(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "imr.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Home(home).served), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 
@@ -54,7 +55,7 @@ def test_fact_has_one_row_per_item(built: tuple[Path, list[dict]]) -> None:
 
 def test_rates_by_service_category_match_the_seed_rules_applied_in_python(built: tuple[Path, list[dict]]) -> None:
     home, truth = built
-    rules = load_rules("service_taxonomy.csv")
+    rules = load_rules("service_taxonomy")
     expected: Counter[tuple[str, bool]] = Counter()
     for letter in truth:
         for item in letter["items"]:
@@ -118,7 +119,7 @@ def test_published_file_opens_in_duckdb_1x(built: tuple[Path, list[dict]]) -> No
     home, truth = built
     script = ("import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
               "print(duckdb.__version__, con.execute('select count(*) from marts.fct_imr_decisions').fetchall()[0][0])")
-    result = subprocess.run([python, "-c", script, str(home / "imr.duckdb")], capture_output=True, text=True, check=True)
+    result = subprocess.run([python, "-c", script, str(Home(home).served)], capture_output=True, text=True, check=True)
     version, rows = result.stdout.split()
     assert version.startswith("1.")
     assert int(rows) == sum(len(letter["items"]) for letter in truth)
@@ -126,7 +127,7 @@ def test_published_file_opens_in_duckdb_1x(built: tuple[Path, list[dict]]) -> No
 
 def test_readers_keep_the_old_file_while_a_build_swaps_in_the_new(built: tuple[Path, list[dict]], tmp_path: Path) -> None:
     home = copy_warehouse(built[0], tmp_path / "home")
-    reader = duckdb.connect(str(home / "imr.duckdb"), read_only=True)
+    reader = duckdb.connect(str(Home(home).served), read_only=True)
     before = reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()
     more = tmp_path / "more"
     write(more, 20, seed=43)
@@ -137,7 +138,7 @@ def test_readers_keep_the_old_file_while_a_build_swaps_in_the_new(built: tuple[P
     assert query(home, "select count(*) from marts.fct_imr_decisions")[0][0] > before[0][0]
 
 
-@pytest.mark.parametrize("target", [DUCKDB, SPARK])
+@pytest.mark.parametrize("target", [DuckDBEngine.name, SparkEngine.name])
 def test_build_without_raw_data_fails_clearly(tmp_path: Path, target: str) -> None:
     with pytest.raises(BuildError, match="run `imr ingest` first"):
         build(tmp_path, target=target)
@@ -145,15 +146,15 @@ def test_build_without_raw_data_fails_clearly(tmp_path: Path, target: str) -> No
 
 def test_docs_generate_offline(built: tuple[Path, list[dict]]) -> None:
     home, _ = built
-    result = dbt(home, "docs", "generate", quiet=True)
+    result = DuckDBEngine(Home(home)).dbt("docs", "generate", quiet=True)
     assert result.returncode == 0, result.stdout[-2000:]
-    catalog = json.loads((home / "build" / "dbt" / "catalog.json").read_text())
+    catalog = json.loads((Home(home).dbt_artifacts / "catalog.json").read_text())
     assert any(key.endswith("fct_imr_decisions") for key in catalog["nodes"])
 
 
 def test_large_warehouses_build_one_dbt_node_at_a_time(synthetic_warehouse: tuple[Path, list],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     home, _ = synthetic_warehouse
-    assert dbt_threads(home) == []  # 300 letters: the profile's two threads
-    monkeypatch.setattr("imr.build.ONE_THREAD_FROM_LETTERS", 300)
-    assert dbt_threads(home) == ["--threads", "1"]
+    assert DuckDBEngine(Home(home)).threads() == []  # 300 letters: the profile's two threads
+    monkeypatch.setattr("imr.orchestrate.engines.duckdb.ONE_THREAD_FROM_LETTERS", 300)
+    assert DuckDBEngine(Home(home)).threads() == ["--threads", "1"]

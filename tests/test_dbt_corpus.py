@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from expectations.runner import validate
-from imr.build import Build
+from imr.home import Home
+from imr.orchestrate.engines import Build
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def home(corpus_warehouse: Build) -> Path:
 
 
 def query(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "imr.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Home(home).served), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.summary import diagnoses
+from ingest.parse.summary import diagnoses
 
 
 @pytest.mark.parametrize(("summary", "expected"), [

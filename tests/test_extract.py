@@ -7,7 +7,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from ingest.extract import ExtractError, pdf_text
+from ingest.extract.errors import ExtractError
+from ingest.extract.pdf import pdf_text
 from ingest.synth import write
 from tests.helpers import pdf_bytes
 

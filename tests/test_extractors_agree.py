@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from ingest.parser import parse_letter
+from ingest.parse import parse_letter
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.header import parse_header
-from ingest.text import split_lines
+from ingest.parse.header import parse_header
+from ingest.parse.text import split_lines
 
 EXPECTED = {
     "case_number": "CM16-0213037",

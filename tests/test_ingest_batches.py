@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import pipeline
-from ingest.loader import Batch, RawStore
+from ingest.load import pipeline
+from ingest.load.store import Batch, RawStore
 
 
 @pytest.fixture

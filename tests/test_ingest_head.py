@@ -8,11 +8,11 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from ingest import pipeline
-from ingest.files import sha256_of
-from ingest.head import HEAD_CHUNKS, Head, send_head
+from ingest.extract.files import sha256_of
+from ingest.load import pipeline
+from ingest.load.head import HEAD_CHUNKS, Head, send_head
+from ingest.load.pool import WorkerPool
 from ingest.outcomes import Quarantined
-from ingest.pool import WorkerPool
 from tests.helpers import query, run_python
 
 
@@ -90,12 +90,12 @@ def test_a_head_holding_a_quarantined_file_is_dropped(letters_dir: Path, tmp_pat
 def test_the_head_is_sent_before_the_parent_imports_duckdb_pyarrow_or_the_parser(letters_dir: Path, tmp_path: Path) -> None:
     script = (
         "import sys\n"
-        "import ingest.pool\n"
+        "import ingest.load.pool\n"
         "def submit(self, function, chunk):\n"
-        "    print(function.__module__, sorted(m for m in ('duckdb', 'pyarrow', 'ingest.parser') if m in sys.modules))\n"
+        "    print(function.__module__, sorted(m for m in ('duckdb', 'pyarrow', 'ingest.parse') if m in sys.modules))\n"
         "    raise SystemExit(0)\n"
-        "ingest.pool.WorkerPool.submit = submit\n"
+        "ingest.load.pool.WorkerPool.submit = submit\n"
         "from imr.cli import main\n"
         "main(['ingest', sys.argv[1], '--home', sys.argv[2]])\n"
     )
-    assert run_python(script, letters_dir, tmp_path / "home").stdout.strip() == "ingest.head []"
+    assert run_python(script, letters_dir, tmp_path / "home").stdout.strip() == "ingest.load.head []"

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from imr.home import Home
 from ingest.synth import write
 from tests.helpers import query
 
@@ -39,7 +40,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "imr", "ingest", str(letters), "--home", str(home),
                "--workers", "2", "--batch-size", "100"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    wal = home / "ingest.duckdb.wal"
+    wal = Path(f"{Home(home).raw}.wal")
     deadline = time.monotonic() + 60
     # Kill once some batches are committed (the write-ahead log has grown), well before the end.
     while time.monotonic() < deadline and process.poll() is None:

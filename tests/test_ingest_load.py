@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest
+from ingest.load import ingest
 from ingest.synth import write
 from tests.helpers import DATA_TABLES, add_bad_files, query, row_counts
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import PARSER_VERSION
-from ingest.pipeline import ingest, reparse
+from imr.home import Home
+from ingest.load import ingest, reparse
+from ingest.parse import PARSER_VERSION
 from tests.helpers import query, row_counts
 
 SNAPSHOT = ("select l.sha256, l.case_number, l.patient_age, l.determination, list(i.treatment order by i.ordinal) "
@@ -22,7 +23,7 @@ def test_reparse_rebuilds_records_of_older_parser_versions(letters_dir: Path, tm
     shutil.rmtree(letters_dir)  # reparse needs only the stored text
 
     # What an older, worse parser left behind for 30 letters.
-    with duckdb.connect(str(home / "ingest.duckdb")) as con:
+    with duckdb.connect(str(Home(home).raw)) as con:
         stale = [row[0] for row in con.execute("select sha256 from raw.letters order by sha256 limit 30").fetchall()]
         con.execute("update raw.letters set parser_version = '0.9', patient_age = null, determination = 'upheld' "
                     "where sha256 in (select unnest(?))", [stale])

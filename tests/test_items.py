@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import ParseError
-from ingest.items import parse_items
-from ingest.text import split_lines
+from ingest.parse.errors import ParseError
+from ingest.parse.items import parse_items
+from ingest.parse.text import split_lines
 
 INTRO = "The Final Determination was based on decisions for the disputed items/services set forth below:\n"
 FIELDS = (

@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from ingest.known import LETTER_KEY_SQL, SIGHTING_KEY_SQL, KnownKeys, letter_key, sighting_key
+from ingest.load.known import LETTER_KEY_SQL, SIGHTING_KEY_SQL, KnownKeys, letter_key, sighting_key
 
 
 def _identity(key: bytes) -> bytes:

@@ -10,7 +10,7 @@ from tests.helpers import run_python
 def _run(quiet: bool) -> subprocess.CompletedProcess[str]:
     script = (
         "import sys\n"
-        "from ingest.progress import progress\n"
+        "from ingest.load.progress import progress\n"
         f"with progress(3, 'file', 'ingest', quiet={quiet}) as bar:\n"
         "    for _ in range(3):\n"
         "        bar.update(1)\n"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.loader import DATABASE, ROW_GROUP_SIZE, SCHEMA, open_raw
+from imr.home import Home
+from ingest.load.schema import ROW_GROUP_SIZE, ddl
+from ingest.load.store import open_raw
 
 
 def test_raw_tables_keep_small_row_groups_across_connections(tmp_path: Path) -> None:
@@ -13,8 +15,8 @@ def test_raw_tables_keep_small_row_groups_across_connections(tmp_path: Path) -> 
     folder.mkdir()
     rows = ROW_GROUP_SIZE + 100
     for _ in range(2):  # the second connection fills the last row group, then starts new ones of the same size
-        con = open_raw(folder / DATABASE)
-        con.execute(SCHEMA)
+        con = open_raw(Home(folder).raw)
+        con.execute(ddl())
         con.execute("insert into raw.sources select 'sha' || i, 'path', 'load', now() from range(?) t(i)", [rows])
         con.execute("checkpoint")
         sizes = con.execute("select row_group_id, max(count) from pragma_storage_info('raw.sources') "

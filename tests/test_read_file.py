@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.files import read_file
+from ingest.extract.files import read_file
 from ingest.outcomes import Quarantined
 
 

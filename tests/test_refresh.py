@@ -14,8 +14,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from imr.refresh import LOCK_FILE, OPERATIONS, Exit, RefreshReport, refresh, staleness
+from imr.home import Home
+from imr.orchestrate.refresh import Exit, RefreshReport, refresh, staleness
 from ingest.synth import write
+
+
+def _files(home: Home) -> tuple[Path, Path, Path]:
+    return home.raw, home.served, home.operations
 
 
 def _imr(*args: str) -> subprocess.Popen[str]:
@@ -23,12 +28,12 @@ def _imr(*args: str) -> subprocess.Popen[str]:
 
 
 def _served_count(home: Path) -> int:
-    with duckdb.connect(str(home / "imr.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Home(home).served), read_only=True) as con:
         return con.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
 
 
 def _outcomes(home: Path) -> list[str]:
-    with duckdb.connect(str(home / OPERATIONS), read_only=True) as con:
+    with duckdb.connect(str(Home(home).operations), read_only=True) as con:
         return [row[0] for row in con.execute("select outcome from ops.refresh_runs order by started_at").fetchall()]
 
 
@@ -54,8 +59,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, letters: tuple[Path, Path])
 def home(served: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "home"
     copy.mkdir()
-    for name in ("ingest.duckdb", "imr.duckdb", OPERATIONS):
-        (copy / name).write_bytes((served / name).read_bytes())
+    for source, target in zip(_files(Home(served)), _files(Home(copy))):
+        target.write_bytes(source.read_bytes())
     return copy
 
 
@@ -71,7 +76,7 @@ def test_refresh_publishes_and_records_its_run(home: Path, letters: tuple[Path, 
 
 
 def test_second_refresh_at_once_exits_immediately(home: Path, letters: tuple[Path, Path]) -> None:
-    with open(home / LOCK_FILE, "w") as lock:
+    with open(Home(home).lock, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running refresh holds it
         started = time.monotonic()
         second = _imr("refresh", str(letters[0]), "--home", str(home))
@@ -82,18 +87,18 @@ def test_second_refresh_at_once_exits_immediately(home: Path, letters: tuple[Pat
 
 
 def test_failed_expectation_does_not_publish(home: Path, letters: tuple[Path, Path]) -> None:
-    with duckdb.connect(str(home / "ingest.duckdb")) as con:
+    with duckdb.connect(str(Home(home).raw)) as con:
         con.execute("update raw.letters set patient_age = 3 where sha256 = (select min(sha256) from raw.letters)")
-    before = (home / "imr.duckdb").stat().st_ino
+    before = (Home(home).served).stat().st_ino
     report = refresh([letters[0]], home)
     assert report.outcome == Exit.VALIDATION_FAILED
     assert "patient_age" in report.message
-    assert (home / "imr.duckdb").stat().st_ino == before  # the served file was not replaced
+    assert (Home(home).served).stat().st_ino == before  # the served file was not replaced
     assert _outcomes(home)[-1] == "validation_failed"
 
 
 def test_reader_holding_the_served_file_never_blocks_a_refresh(home: Path, letters: tuple[Path, Path]) -> None:
-    reader = duckdb.connect(str(home / "imr.duckdb"), read_only=True)
+    reader = duckdb.connect(str(Home(home).served), read_only=True)
     before = reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
     report = refresh([letters[1]], home)
     assert report.outcome == Exit.PUBLISHED
@@ -115,11 +120,11 @@ def test_refresh_killed_at_each_step_leaves_the_served_file_and_the_next_one_com
         home: Path, letters: tuple[Path, Path], step: str) -> None:
     before = _served_count(home)
     started = time.time()
-    staged = home / "build" / "imr.duckdb"
-    run_results = home / "build" / "dbt" / "run_results.json"
+    staged = Home(home).staged
+    run_results = Home(home).dbt_artifacts / "run_results.json"
     process = _imr("refresh", str(letters[1]), "--home", str(home))
     conditions = {
-        "ingest": lambda: (home / "ingest.duckdb.wal").exists() and (home / "ingest.duckdb.wal").stat().st_size > 200_000,
+        "ingest": lambda: Path(f"{Home(home).raw}.wal").exists() and Path(f"{Home(home).raw}.wal").stat().st_size > 200_000,
         "build": lambda: staged.exists() and staged.stat().st_size > 0,
         "validate": lambda: staged.exists() and run_results.exists() and run_results.stat().st_mtime > started
         and (home / "gx").exists(),
@@ -137,7 +142,7 @@ def test_refresh_killed_at_each_step_leaves_the_served_file_and_the_next_one_com
 
 
 def test_stale_sources_are_reported(home: Path) -> None:
-    with duckdb.connect(str(home / "ingest.duckdb")) as con:
+    with duckdb.connect(str(Home(home).raw)) as con:
         con.execute("update raw.letters set loaded_at = loaded_at - interval 40 day")
     assert staleness(home, stale_after_days=14) >= 40
     assert staleness(home, stale_after_days=60) is None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from imr.report import write_report
+from imr.serve.report import write_report
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.parser import parse_letter
+from ingest.parse import parse_letter
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,12 @@ import pytest
 import sqlalchemy
 from click.testing import CliRunner
 
-from imr.build import build
 from imr.cli import main
-from imr.serve import export_parquet, publish_postgres
-from ingest.pipeline import ingest
+from imr.home import Home
+from imr.orchestrate.build import build
+from imr.serve.export import export_parquet
+from imr.serve.publish import publish_postgres
+from ingest.load import ingest
 from ingest.synth import write
 from tests.helpers import copy_warehouse, row_counts
 
@@ -31,7 +33,7 @@ def home(synthetic_warehouse: tuple[Path, list[dict]]) -> Path:
 
 
 def _marts(home: Path) -> dict[str, int]:
-    with duckdb.connect(str(home / "imr.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Home(home).served), read_only=True) as con:
         names = [n for (n,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
         return {n: con.execute(f"select count(*) from marts.{n}").fetchall()[0][0] for n in names}
 
@@ -42,7 +44,7 @@ def test_export_parquet_writes_every_mart(home: Path, tmp_path: Path) -> None:
 
 
 def test_sqlalchemy_duckdb_engine_reads_the_served_file(home: Path) -> None:
-    engine = sqlalchemy.create_engine(f"duckdb:///{home / 'imr.duckdb'}", connect_args={"read_only": True})
+    engine = sqlalchemy.create_engine(f"duckdb:///{Home(home).served}", connect_args={"read_only": True})
     with engine.connect() as connection:
         tables = sqlalchemy.inspect(connection).get_table_names(schema="marts")
         count = connection.execute(sqlalchemy.text("select count(*) from marts.fct_imr_decisions")).scalar()

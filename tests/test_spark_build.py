@@ -14,8 +14,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from imr.build import SPARK, Build, build
-from imr.serve import MARTS_SCHEMA, mart_tables
+from imr.orchestrate.build import build
+from imr.orchestrate.engines import Build, SparkEngine
+from imr.serve.warehouse import MARTS_SCHEMA, mart_tables
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,7 @@ def spark_build(corpus_warehouse: Build) -> Build:
         if os.environ.get("CI"):
             pytest.fail("no java on PATH in CI (.ci/run installs a Java 17 runtime)")
         pytest.skip("no java on PATH: Spark needs Java 17")
-    return build(corpus_warehouse.home, quiet=True, target=SPARK)
+    return build(corpus_warehouse.home, quiet=True, target=SparkEngine.name)
 
 
 def test_spark_runs_every_node_the_duckdb_build_runs(corpus_warehouse: Build, spark_build: Build) -> None:

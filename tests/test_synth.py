@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ingest.extract import text_of
-from ingest.parser import parse_letter
+from ingest.extract.document import text_of
+from ingest.parse import parse_letter
 from ingest.synth import generate, write
 
 

@@ -14,9 +14,9 @@ def test_a_worker_builds_arrow_rows_without_importing_numpy_or_pandas() -> None:
     # list is a DataFrame.
     script = (
         "import sys\n"
-        "from ingest.pool import _start_worker\n"
+        "from ingest.load.pool import _start_worker\n"
         "_start_worker()\n"
-        "from ingest.workers import process_files\n"
+        "from ingest.load.workers import process_files\n"
         f"result = process_files([({SEED!r}, 'f' * 64, None)])\n"
         "tables = result.tables()\n"
         "print(tables.letters.num_rows, tables.items.num_rows > 0, 'pandas' in sys.modules, 'numpy' in sys.modules)\n"
@@ -25,8 +25,8 @@ def test_a_worker_builds_arrow_rows_without_importing_numpy_or_pandas() -> None:
 
 
 def test_rows_come_back_as_the_tables_the_worker_built() -> None:
-    from ingest.letters import process_file
-    from ingest.rows import from_ipc, letter_tables, to_ipc
+    from ingest.load.rows import from_ipc, letter_tables, to_ipc
+    from ingest.process import process_file
 
     loaded = [process_file(SEED, "a" * 64), process_file(SEED, "b" * 64)]
     built = letter_tables(loaded)
@@ -41,8 +41,8 @@ def test_a_worker_keeps_freed_heap_instead_of_giving_it_back_to_the_kernel() -> 
     # was 7% of the extraction's CPU. A block below MMAP_ABOVE comes from the heap and stays there.
     script = (
         "import ctypes\n"
-        "from ingest.pool import _start_worker\n"
-        "from ingest.workers import MMAP_ABOVE\n"
+        "from ingest.load.pool import _start_worker\n"
+        "from ingest.load.workers import MMAP_ABOVE\n"
         "_start_worker()\n"
         "names = 'arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost'.split()\n"
         "Info = type('Info', (ctypes.Structure,), {'_fields_': [(n, ctypes.c_size_t) for n in names]})\n"

@@ -74,9 +74,8 @@
 
 
 {#- A letter's integer key: the first 15 hex digits (60 bits) of its SHA-256 as a bigint, the same
-    number on both engines. The models join and group on it instead of the 64-character hash
-    (at 1.7M letters the fact table's query took 11.8 s on hashes, 7.0 s on keys, and spilled
-    less); a test checks no two documents share one (two of 1.7M would, by chance, about once in
+    number on both engines. The models join and group on it instead of the 64-character hash,
+    which made the biggest joins slower and spill (docs/warehouse.md); a test checks no two documents share one (two of 1.7M would, by chance, about once in
     a million builds). -#}
 {% macro sha256_key(sha256) -%}
     {{ return(adapter.dispatch('sha256_key', 'imr_warehouse')(sha256)) }}

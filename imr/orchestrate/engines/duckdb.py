@@ -1,0 +1,58 @@
+"""DuckDB: dbt builds a new file beside the served one, which replaces it by a rename only once
+the build succeeded (and, in a refresh, once it validated): readers never see a half-built file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from imr.orchestrate.engines.base import Build, BuildError, Engine
+
+# From this many letters a build runs one dbt node at a time: the heavy models (millions of items
+# and citations) then need DuckDB's whole memory cap, and two side by side spill (BENCHMARKS.md).
+ONE_THREAD_FROM_LETTERS = 500_000
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+
+    @property
+    def live(self) -> Path:
+        return self.home.served
+
+    @property
+    def artifacts(self) -> Path:
+        return self.home.dbt_artifacts
+
+    def build(self, quiet: bool = False) -> Build:
+        """Stage and publish (no validation: `imr refresh` validates between the two)."""
+        staged = self.stage(quiet=quiet)
+        self.publish(staged)
+        return staged
+
+    def stage(self, quiet: bool = False) -> Build:
+        """dbt build into the home's staged file; the served file is not touched."""
+        self._require_raw()
+        staged = self.home.staged
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (staged, staged.with_name(staged.name + ".wal")):
+            leftover.unlink(missing_ok=True)  # every build starts from an empty file, whatever a killed one left
+        build = Build(self.home.root, self.name, self.live, self.artifacts, staged=staged)
+        return self._dbt_build(build, quiet, f"{self.live} is unchanged", *self.threads())
+
+    def publish(self, build: Build) -> None:
+        """Move the staged file over the served one in one rename: readers see the old file or the new."""
+        assert build.staged is not None
+        os.replace(build.staged, build.live)
+
+    def threads(self) -> list[str]:
+        """dbt's --threads: one from ONE_THREAD_FROM_LETTERS letters, else the profile's."""
+        try:
+            with duckdb.connect(str(self.home.raw), read_only=True) as con:
+                row = con.execute("select count(*) from raw.letters").fetchone()
+        except duckdb.Error as error:
+            raise BuildError(f"{self.home.raw}: cannot read the raw database ({error})") from None
+        letters = row[0] if row else 0
+        return ["--threads", "1"] if letters >= ONE_THREAD_FROM_LETTERS else []
