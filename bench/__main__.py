@@ -24,26 +24,48 @@ from bench import build, corpora, pdf, queries, refresh, report, text
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("ingest", "imr", "expectations", "bench")
-FULL: dict[str, Any] = {"letters": 100_000, "scales": [100_000, 1_000_000, 1_700_000], "new_letters": 12_000,
-        "pdfs": 12_000, "pdf_rounds": 5, "extractor_sample": 100, "naive": 5_000}
+FULL: dict[str, Any] = {
+    "letters": 100_000,
+    "scales": [100_000, 1_000_000, 1_700_000],
+    "new_letters": 12_000,
+    "pdfs": 12_000,
+    "pdf_rounds": 5,
+    "extractor_sample": 100,
+    "naive": 5_000,
+}
 # PDF ingest over bare one-process pypdfium2: a month of synthetic letters (issue #8), the 194 real
 # letters (issue #3: a two-second run, a third of it start-up).
 SYNTHETIC_PDF_RATIO, REAL_PDF_RATIO = 1.5, 0.6
 BENCHMARKS = ("pdf", "text", "build", "refresh")
-QUICK: dict[str, Any] = {"letters": 300, "scales": [300, 600], "new_letters": 50, "pdfs": 20, "pdf_rounds": 1, "extractor_sample": 5,
-         "naive": 50}
+QUICK: dict[str, Any] = {
+    "letters": 300,
+    "scales": [300, 600],
+    "new_letters": 50,
+    "pdfs": 20,
+    "pdf_rounds": 1,
+    "extractor_sample": 5,
+    "naive": 50,
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the suite runs")
-    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp"), "imr-bench"),
-                        help="where corpora and warehouses go (reused between runs)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results",
-                        help="folder for latest.json (and BENCHMARKS.md is updated unless --quick)")
-    parser.add_argument("--only", nargs="*", choices=BENCHMARKS,
-                        help="run only these benchmarks (build and refresh start from text's warehouse; "
-                             "refresh reuses the largest build when it is there)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(os.environ.get("TMPDIR", "/tmp"), "imr-bench"),
+        help="where corpora and warehouses go (reused between runs)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results", help="folder for latest.json (and BENCHMARKS.md is updated unless --quick)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=BENCHMARKS,
+        help="run only these benchmarks (build and refresh start from text's warehouse; refresh reuses the largest build when it is there)",
+    )
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     work = args.work / ("quick" if args.quick else "full")
@@ -56,11 +78,25 @@ def main() -> None:
 
     if "pdf" in wanted:
         synthetic = corpora.letters(work, sizes["pdfs"], seed=7, pdf=True)
-        results["pdf"] = [pdf.run(synthetic, f"{sizes['pdfs']} synthetic PDFs", sizes["extractor_sample"],
-                                  target=SYNTHETIC_PDF_RATIO, rounds=sizes["pdf_rounds"])]
+        results["pdf"] = [
+            pdf.run(
+                synthetic,
+                f"{sizes['pdfs']} synthetic PDFs",
+                sizes["extractor_sample"],
+                target=SYNTHETIC_PDF_RATIO,
+                rounds=sizes["pdf_rounds"],
+            )
+        ]
         if os.environ.get("IMR_CORPUS"):
-            results["pdf"].append(pdf.run(Path(os.environ["IMR_CORPUS"]), "real letters (IMR_CORPUS)",
-                                          sizes["extractor_sample"], target=REAL_PDF_RATIO, rounds=sizes["pdf_rounds"]))
+            results["pdf"].append(
+                pdf.run(
+                    Path(os.environ["IMR_CORPUS"]),
+                    "real letters (IMR_CORPUS)",
+                    sizes["extractor_sample"],
+                    target=REAL_PDF_RATIO,
+                    rounds=sizes["pdf_rounds"],
+                )
+            )
         _progress("pdf", results["pdf"])
     base = work / "home-base"
     if "text" in wanted:
@@ -86,8 +122,7 @@ def main() -> None:
     saved = args.out / ("quick.json" if args.quick else "latest.json")
     if args.only and saved.exists():  # a partial run updates the benchmarks it ran
         earlier = json.loads(saved.read_text())
-        measured = {**earlier.get("measured", dict.fromkeys(BENCHMARKS, earlier["machine"]["date"])),
-                    **results["measured"]}
+        measured = {**earlier.get("measured", dict.fromkeys(BENCHMARKS, earlier["machine"]["date"])), **results["measured"]}
         results = {**earlier, **results, "measured": measured}
     saved.write_text(json.dumps(results, indent=2) + "\n")
     if not args.quick:
@@ -109,8 +144,13 @@ def _machine() -> dict[str, Any]:
     meminfo, cpuinfo = Path("/proc/meminfo").read_text(), Path("/proc/cpuinfo").read_text()
     memory_kb = next(int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal"))
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?")
-    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "cores": os.cpu_count(),
-            "cpu": cpu, "memory_gb": round(memory_kb / 1024 / 1024), "python": platform.python_version()}
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory_kb / 1024 / 1024),
+        "python": platform.python_version(),
+    }
 
 
 def _progress(stage: str, result: Any) -> None:

@@ -33,7 +33,10 @@ def run(home: Path, letters: int) -> dict[str, Any]:
     results = json.loads((Home(home).dbt_artifacts / "run_results.json").read_text())
     slowest = sorted(results["results"], key=lambda node: -node["execution_time"])[:6]
     return {
-        "letters": letters, "seconds": round(build.seconds, 1), "peak_mb": round(build.peak_mb),
-        "cpu_seconds": round(build.cpu_seconds, 1), "dbt_seconds": round(results["elapsed_time"], 1),
+        "letters": letters,
+        "seconds": round(build.seconds, 1),
+        "peak_mb": round(build.peak_mb),
+        "cpu_seconds": round(build.cpu_seconds, 1),
+        "dbt_seconds": round(results["elapsed_time"], 1),
         "slowest": [[node["unique_id"].split(".", 2)[2][:90], round(node["execution_time"], 1)] for node in slowest],
     }

@@ -32,8 +32,9 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
     """Run `command` to completion; raise with its output when it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, **(env or {})}, cwd=cwd)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}, cwd=cwd
+    )
     sampler = _TreeMemory(process.pid)
     sampler.start()
     stdout, stderr = process.communicate()

@@ -31,20 +31,50 @@ def load(folder: Path, home: Path) -> int:
         data = path.read_bytes()
         text = data.decode("utf-8")
         record = parse_letter(text, source_file=path.name, sha256=sha256_of(data))
-        row = {**record, "source_path": str(path), "file_size": len(data), "full_text": text,
-               "parser_version": "naive", "load_id": "naive", "loaded_at": "2026-01-01 00:00:00"}
-        con.execute(f"insert into raw.letters ({', '.join(_LETTER_COLUMNS)}) values "
-                    f"({', '.join('?' * len(_LETTER_COLUMNS))})", [row[column] for column in _LETTER_COLUMNS])
+        row = {
+            **record,
+            "source_path": str(path),
+            "file_size": len(data),
+            "full_text": text,
+            "parser_version": "naive",
+            "load_id": "naive",
+            "loaded_at": "2026-01-01 00:00:00",
+        }
+        con.execute(
+            f"insert into raw.letters ({', '.join(_LETTER_COLUMNS)}) values ({', '.join('?' * len(_LETTER_COLUMNS))})",
+            [row[column] for column in _LETTER_COLUMNS],
+        )
         for item in record["items"]:
-            con.execute("insert into raw.items values (?, ?, ?, ?, ?, ?, ?)",
-                        [record["sha256"], item["ordinal"], item["treatment"], item["original_request"],
-                         item["decision"], item["rationale"], "naive"])
+            con.execute(
+                "insert into raw.items values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    record["sha256"],
+                    item["ordinal"],
+                    item["treatment"],
+                    item["original_request"],
+                    item["decision"],
+                    item["rationale"],
+                    "naive",
+                ],
+            )
             for party, key in CITATION_LISTS.items():
                 for number, citation in enumerate(item[key], start=1):
-                    con.execute("insert into raw.citations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                [record["sha256"], item["ordinal"], party, number, citation["source"],
-                                 citation["family"], citation["title"], citation["year"], citation["sections"],
-                                 citation["text"], "naive"])
+                    con.execute(
+                        "insert into raw.citations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            record["sha256"],
+                            item["ordinal"],
+                            party,
+                            number,
+                            citation["source"],
+                            citation["family"],
+                            citation["title"],
+                            citation["year"],
+                            citation["sections"],
+                            citation["text"],
+                            "naive",
+                        ],
+                    )
         count += 1
     con.close()
     return count

@@ -36,9 +36,11 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
     pdfs = files(corpus, ".pdf")
     _pypdfium2(pdfs[:5])  # the page cache and the library, warm
     singles, pairs, ingests, ratios, peaks, fixed, steady = [], [], [], [], [], [], []
-    with tempfile.TemporaryDirectory() as scratch, \
-            multiprocessing.get_context("spawn").Pool(2, initializer=_pypdfium2, initargs=(pdfs[:2],)) as pool:
-        first_half = pdfs[:len(pdfs) // 2]
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        multiprocessing.get_context("spawn").Pool(2, initializer=_pypdfium2, initargs=(pdfs[:2],)) as pool,
+    ):
+        first_half = pdfs[: len(pdfs) // 2]
         half = linked(first_half, Path(scratch, "first-half"))
         # The command's first run pages its libraries in: warm them on a few files, as the baseline
         # warms pypdfium2 and the page cache above (the suite wrote the bytecode at its start).
@@ -64,10 +66,14 @@ def run(corpus: Path, label: str, sample: int, target: float, rounds: int) -> di
         rates[name] = min(sample, len(pdfs)) / _seconds(extractor, pdfs[:sample])
     rates["imr ingest"] = statistics.median(ingests)
     return {
-        "corpus": label, "files": len(pdfs), "sample": min(sample, len(pdfs)), "rounds": rounds,
+        "corpus": label,
+        "files": len(pdfs),
+        "sample": min(sample, len(pdfs)),
+        "rounds": rounds,
         "mb": round(sum(p.stat().st_size for p in pdfs) / 1e6, 1),
         "rates": {name: round(rate, 1) for name, rate in rates.items()},
-        "ratio_to_pypdfium2": round(statistics.median(ratios), 2), "target_ratio": target,
+        "ratio_to_pypdfium2": round(statistics.median(ratios), 2),
+        "target_ratio": target,
         "round_ratios": [round(ratio, 2) for ratio in ratios],
         "two_process_ratio": round(statistics.median(pair / single for pair, single in zip(pairs, singles)), 2),
         "fixed_seconds": round(statistics.median(fixed), 2) if fixed else None,

@@ -18,10 +18,12 @@ QUERIES = {
     "rates by specialty": "select * from marts.overturn_rates_by_specialty order by overturn_rate desc",
     "fct: rate by month and category": (
         "select decision_month, service_category, count(*) as decisions, avg(case when is_overturned then 1 else 0 end) "
-        "as overturn_rate from marts.fct_imr_decisions group by decision_month, service_category order by 1, 2"),
+        "as overturn_rate from marts.fct_imr_decisions group by decision_month, service_category order by 1, 2"
+    ),
     "fct: opioids upheld by specialty": (
         "select reviewer_specialty, count(*) from marts.fct_imr_decisions where service_subcategory = 'Opioids' "
-        "and not is_overturned group by reviewer_specialty order by 2 desc"),
+        "and not is_overturned group by reviewer_specialty order by 2 desc"
+    ),
     "fct: one case": "select * from marts.fct_imr_decisions where case_number = (select max(case_number) from marts.fct_imr_decisions)",
 }
 

@@ -31,7 +31,8 @@ def run(home: Path, new_letters: Path, work: Path) -> dict[str, Any]:
     with duckdb.connect(str(Home(home).raw), read_only=True) as raw:
         letters = raw.execute("select count(*) from raw.letters").fetchall()[0][0]
     return {
-        "new_letters": len(files(new_letters, ".txt")), "letters_after": letters,
+        "new_letters": len(files(new_letters, ".txt")),
+        "letters_after": letters,
         **_result(refresh, _steps(home)),
         "first_refresh": _result(first, first_steps),
     }

@@ -55,11 +55,16 @@ def _copy(con: duckdb.DuckDBPyConnection, copy: int, count: int) -> None:
     con.execute("begin transaction")
     con.execute(
         "create or replace temp table identity as select sha256, sha256(sha256 || ':' || ?) as new_sha256 "
-        "from base_letters order by sha256 limit ?", [copy, count])
+        "from base_letters order by sha256 limit ?",
+        [copy, count],
+    )
     con.execute(
         "insert into raw.ingest_runs (load_id, started_at, ended_at, parser_version, files_seen, loaded, status) "
-        "select ?, ?, ?, max(parser_version), ?, ?, 'succeeded' from base_letters", [load_id, now, now, count, count])
-    con.execute("""
+        "select ?, ?, ?, max(parser_version), ?, ?, 'succeeded' from base_letters",
+        [load_id, now, now, count, count],
+    )
+    con.execute(
+        """
         insert into raw.letters by name
         select base_letters.* replace (
             identity.new_sha256 as sha256,
@@ -70,17 +75,25 @@ def _copy(con: duckdb.DuckDBPyConnection, copy: int, count: int) -> None:
             ? as loaded_at
         )
         from base_letters join identity using (sha256)
-    """, [copy, copy, copy, load_id, now])
+    """,
+        [copy, copy, copy, load_id, now],
+    )
     for table in ("items", "citations"):
-        con.execute(f"""
+        con.execute(
+            f"""
             insert into raw.{table} by name
             select {table}.* replace (identity.new_sha256 as sha256, ? as load_id)
             from raw.{table} as {table} join identity using (sha256)
-        """, [load_id])
-    con.execute("""
+        """,
+            [load_id],
+        )
+    con.execute(
+        """
         insert into raw.sources by name
         select identity.new_sha256 as sha256, 'copy' || ? || '/' || base_letters.source_path as source_path,
                ? as load_id, ? as first_seen_at
         from base_letters join identity using (sha256)
-    """, [copy, load_id, now])
+    """,
+        [copy, load_id, now],
+    )
     con.execute("commit")

@@ -26,11 +26,15 @@ def run(corpus: Path, home: Path, naive_sample: int) -> dict[str, Any]:
         sample = linked(letters[:naive_sample], Path(scratch, "sample"))
         naive = measure([sys.executable, "-m", "bench.naive_loader", str(sample), str(Path(scratch, "home"))])
     return {
-        "letters": count, "mb": round(sum(p.stat().st_size for p in letters) / 1e6),
+        "letters": count,
+        "mb": round(sum(p.stat().st_size for p in letters) / 1e6),
         "read_before_seconds": round(cold_read, 1),
-        "ingest_seconds": round(ingest.seconds, 1), "ingest_rate": round(count / ingest.seconds),
+        "ingest_seconds": round(ingest.seconds, 1),
+        "ingest_rate": round(count / ingest.seconds),
         "ingest_cpu_ms_per_letter": round(ingest.cpu_seconds / count * 1000, 3),
-        "ingest_peak_mb": round(ingest.peak_mb), "summary": ingest.stderr.strip().splitlines()[-1],
-        "naive_letters": naive_sample, "naive_rate": round(naive_sample / naive.seconds),
+        "ingest_peak_mb": round(ingest.peak_mb),
+        "summary": ingest.stderr.strip().splitlines()[-1],
+        "naive_letters": naive_sample,
+        "naive_rate": round(naive_sample / naive.seconds),
         "naive_peak_mb": round(naive.peak_mb),
     }

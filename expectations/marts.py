@@ -8,9 +8,15 @@ import great_expectations as gx
 
 from expectations.checks import Part, Suite, critical, warning
 
-RATE_MARTS = ("overturn_rates_by_service_category", "overturn_rates_by_service_subcategory",
-              "overturn_rates_by_guideline", "overturn_rates_by_specialty",
-              "overturn_rates_by_month", "overturn_rates_by_ca_evidence", "guideline_family_agreement")
+RATE_MARTS = (
+    "overturn_rates_by_service_category",
+    "overturn_rates_by_service_subcategory",
+    "overturn_rates_by_guideline",
+    "overturn_rates_by_specialty",
+    "overturn_rates_by_month",
+    "overturn_rates_by_ca_evidence",
+    "guideline_family_agreement",
+)
 # Items the taxonomy leaves in 'Other': above this share the seed needs rules.
 MAX_OTHER_SHARE = 0.05
 # DWC's published share of requests overturned: 8.4% (2016) to 12.7% (2024).
@@ -24,12 +30,15 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
     fact = Part(
         name="fct_imr_decisions",
         sql="select case when service_category = 'Other' then 1 else 0 end as unclassified, "
-            "case when is_overturned then 1 else 0 end as overturned from marts.fct_imr_decisions",
+        "case when is_overturned then 1 else 0 end as overturned from marts.fct_imr_decisions",
         expectations=[
             critical(gx.expectations.ExpectTableRowCountToBeBetween(min_value=1)),
             warning(gx.expectations.ExpectColumnMeanToBeBetween(column="unclassified", max_value=MAX_OTHER_SHARE)),
-            warning(gx.expectations.ExpectColumnMeanToBeBetween(
-                column="overturned", min_value=PUBLISHED_OVERTURN_BAND[0], max_value=PUBLISHED_OVERTURN_BAND[1])),
+            warning(
+                gx.expectations.ExpectColumnMeanToBeBetween(
+                    column="overturned", min_value=PUBLISHED_OVERTURN_BAND[0], max_value=PUBLISHED_OVERTURN_BAND[1]
+                )
+            ),
         ],
     )
     return [fact, *(_rate_mart(name, decisions) for name in RATE_MARTS)]
@@ -43,10 +52,8 @@ def _rate_mart(name: str, decisions: int) -> Part:
             critical(gx.expectations.ExpectColumnValuesToBeBetween(column="overturn_rate", min_value=0, max_value=1)),
             critical(gx.expectations.ExpectColumnValuesToBeBetween(column="ci_low", min_value=0)),
             critical(gx.expectations.ExpectColumnValuesToBeBetween(column="ci_high", max_value=1)),
-            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="overturn_rate", column_B="ci_low", or_equal=True)),
-            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="ci_high", column_B="overturn_rate", or_equal=True)),
+            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(column_A="overturn_rate", column_B="ci_low", or_equal=True)),
+            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ci_high", column_B="overturn_rate", or_equal=True)),
             critical(gx.expectations.ExpectColumnSumToBeBetween(column="decisions", min_value=decisions, max_value=decisions)),
         ],
     )

@@ -10,8 +10,25 @@ from expectations.checks import Part, Suite, critical, warning
 
 # MTUS editions letters cite: the 2004 ACOEM chapters, 2007 (elbow, acupuncture), 2009
 # (chronic pain, postsurgical), 2016 (opioids; chronic pain as letters write it), 2017+ ACOEM.
-MTUS_YEARS = ["2004", "2007", "2008", "2009", "2011", "2014", "2016", "2017", "2018", "2019", "2020", "2021", "2022",
-              "2023", "2024", "2025", "2026"]
+MTUS_YEARS = [
+    "2004",
+    "2007",
+    "2008",
+    "2009",
+    "2011",
+    "2014",
+    "2016",
+    "2017",
+    "2018",
+    "2019",
+    "2020",
+    "2021",
+    "2022",
+    "2023",
+    "2024",
+    "2025",
+    "2026",
+]
 
 
 def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
@@ -19,8 +36,7 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
     # key's uniqueness is dbt's test of stg_imr__items, run by every build.
     items = Part(
         name="items",
-        sql="select decision, length(treatment) as treatment_length, length(rationale) as rationale_length "
-            "from items_in_scope",
+        sql="select decision, length(treatment) as treatment_length, length(rationale) as rationale_length from items_in_scope",
         expectations=[
             critical(gx.expectations.ExpectColumnValuesToBeInSet(column="decision", value_set=["upheld", "overturned"])),
             critical(gx.expectations.ExpectColumnValuesToNotBeNull(column="treatment_length")),

@@ -38,11 +38,13 @@ def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
         # The hash's uniqueness is dbt's source test, run by every build.
         expectations=[
             critical(gx.expectations.ExpectColumnValuesToMatchRegex(column="case_number", regex=r"^CM\d{2}-\d{7}$")),
-            critical(gx.expectations.ExpectColumnValuesToBeBetween(
-                column="decision_date", min_value=FIRST_DECISION, max_value=today)),
+            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="decision_date", min_value=FIRST_DECISION, max_value=today)),
             critical(gx.expectations.ExpectColumnValuesToBeBetween(column="date_of_injury", max_value=today)),
-            critical(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="decision_date", column_B="date_of_injury", or_equal=True, ignore_row_if="either_value_is_missing")),
+            critical(
+                gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="decision_date", column_B="date_of_injury", or_equal=True, ignore_row_if="either_value_is_missing"
+                )
+            ),
             critical(gx.expectations.ExpectColumnValuesToBeBetween(column="patient_age", min_value=14, max_value=100)),
             critical(gx.expectations.ExpectColumnValuesToBeInSet(column="patient_sex", value_set=["female", "male"])),
             critical(gx.expectations.ExpectColumnValuesToBeBetween(column="item_count", min_value=1)),

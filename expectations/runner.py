@@ -66,18 +66,22 @@ class Report:
         for suite in dict.fromkeys(o.suite for o in self.outcomes):
             rows = [o for o in self.outcomes if o.suite == suite]
             failed = [o for o in rows if not o.success]
-            kinds = ", ".join(f"{sum(o.severity == s for o in failed)} {s}" for s in ("critical", "warning")
-                              if any(o.severity == s for o in failed)) or "-"
+            kinds = (
+                ", ".join(
+                    f"{sum(o.severity == s for o in failed)} {s}" for s in ("critical", "warning") if any(o.severity == s for o in failed)
+                )
+                or "-"
+            )
             lines.append(f"{suite:<14}{len(rows):>13}{len(rows) - len(failed):>8}{len(failed):>8}  {kinds}")
         for outcome in self.critical_failures + self.warnings:
             column = f"({outcome.column})" if outcome.column else ""
-            lines.append(f"  {outcome.severity.upper()}: {outcome.suite}.{outcome.part}: {outcome.expectation}{column}: "
-                         f"{outcome.observed}")
+            lines.append(f"  {outcome.severity.upper()}: {outcome.suite}.{outcome.part}: {outcome.expectation}{column}: {outcome.observed}")
         return "\n".join(lines)
 
 
-def validate(home: Path, database: Path | None = None, docs: bool = True,
-             suites: tuple[Suite, ...] = SUITES, loaded_since: dt.datetime | None = None) -> Report:
+def validate(
+    home: Path, database: Path | None = None, docs: bool = True, suites: tuple[Suite, ...] = SUITES, loaded_since: dt.datetime | None = None
+) -> Report:
     """Run the suites on the raw tables of `home` and the marts of `database` (default: the live file).
 
     The raw suites read the rows of ingest runs started at or after `loaded_since` (all rows when
@@ -93,11 +97,16 @@ def validate(home: Path, database: Path | None = None, docs: bool = True,
     outcomes: list[Outcome] = []
     with duckdb.connect(str(database), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
         con.execute(f"attach '{paths.raw}' as ingest (read_only)")
-        con.execute("create temp table loads_in_scope as select load_id from ingest.raw.ingest_runs "
-                    "where cast(? as timestamp) is null or started_at >= ?", [loaded_since, loaded_since])
+        con.execute(
+            "create temp table loads_in_scope as select load_id from ingest.raw.ingest_runs "
+            "where cast(? as timestamp) is null or started_at >= ?",
+            [loaded_since, loaded_since],
+        )
         for table in ("letters", "items", "citations"):
-            con.execute(f"create temp view {table}_in_scope as select * from ingest.raw.{table} "
-                        "where load_id in (select load_id from loads_in_scope)")
+            con.execute(
+                f"create temp view {table}_in_scope as select * from ingest.raw.{table} "
+                "where load_id in (select load_id from loads_in_scope)"
+            )
         for suite in suites:
             for part in suite.parts(con):
                 frame = con.sql(part.sql).to_arrow_table().to_pandas(strings_to_categorical=True)
@@ -126,8 +135,15 @@ def _context(home: Path) -> gx.data_context.AbstractDataContext:
     return context
 
 
-def _run_part(context: gx.data_context.AbstractDataContext, suite: str, part: str,
-              expectations: list[gx.expectations.Expectation], frame: object, run_id: str, docs: bool) -> list[Outcome]:
+def _run_part(
+    context: gx.data_context.AbstractDataContext,
+    suite: str,
+    part: str,
+    expectations: list[gx.expectations.Expectation],
+    frame: object,
+    run_id: str,
+    docs: bool,
+) -> list[Outcome]:
     name = f"{suite}.{part}"
     datasource = context.data_sources.add_or_update_pandas(name="imr_warehouse")
     asset = datasource.add_dataframe_asset(name=name)
@@ -142,10 +158,17 @@ def _run_part(context: gx.data_context.AbstractDataContext, suite: str, part: st
         for check in validation.results:
             config = check.expectation_config
             assert config is not None  # every result of a checkpoint run names its expectation
-            outcomes.append(Outcome(
-                suite=suite, part=part, expectation=config.type, column=config.kwargs.get("column"),
-                severity=severity_of(config.meta), success=bool(check.success), observed=_observed(check.result, check.exception_info),
-            ))
+            outcomes.append(
+                Outcome(
+                    suite=suite,
+                    part=part,
+                    expectation=config.type,
+                    column=config.kwargs.get("column"),
+                    severity=severity_of(config.meta),
+                    success=bool(check.success),
+                    observed=_observed(check.result, check.exception_info),
+                )
+            )
     return outcomes
 
 
@@ -157,22 +180,25 @@ def _observed(result: dict, exception: dict) -> str:
     if "unexpected_count" in result:
         sample = result.get("partial_unexpected_list") or []
         return f"{result['unexpected_count']} unexpected ({result.get('unexpected_percent') or 0:.2f}%)" + (
-            f", e.g. {sample[:3]}" if sample else "")
+            f", e.g. {sample[:3]}" if sample else ""
+        )
     return ""
 
 
 def _keep(home: Path, report: Report) -> None:
-    rows = pa.table({
-        "run_id": [report.run_id] * len(report.outcomes),
-        "validated_at": [report.validated_at] * len(report.outcomes),
-        "suite": [o.suite for o in report.outcomes],
-        "part": [o.part for o in report.outcomes],
-        "expectation": [o.expectation for o in report.outcomes],
-        "column_name": [o.column for o in report.outcomes],
-        "severity": [o.severity for o in report.outcomes],
-        "success": [o.success for o in report.outcomes],
-        "observed_value": [o.observed for o in report.outcomes],
-    })
+    rows = pa.table(
+        {
+            "run_id": [report.run_id] * len(report.outcomes),
+            "validated_at": [report.validated_at] * len(report.outcomes),
+            "suite": [o.suite for o in report.outcomes],
+            "part": [o.part for o in report.outcomes],
+            "expectation": [o.expectation for o in report.outcomes],
+            "column_name": [o.column for o in report.outcomes],
+            "severity": [o.severity for o in report.outcomes],
+            "success": [o.success for o in report.outcomes],
+            "observed_value": [o.observed for o in report.outcomes],
+        }
+    )
     with duckdb.connect(str(Home(home).operations)) as con:
         con.register("rows", rows)
         con.execute("create schema if not exists ops")

@@ -20,11 +20,16 @@ from ingest.load import pipeline
 SEED_LETTER = "seed-letter.txt"
 
 home_option = click.option(
-    "--home", type=click.Path(file_okay=False, path_type=Path), envvar="IMR_HOME", default=DEFAULT_HOME,
-    show_default=True, help="Folder holding the warehouse's files (or IMR_HOME).",
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="IMR_HOME",
+    default=DEFAULT_HOME,
+    show_default=True,
+    help="Folder holding the warehouse's files (or IMR_HOME).",
 )
-workers_option = click.option("--workers", type=click.IntRange(min=0), default=None,
-                              help="Worker processes (default: one per core; 0 or 1: in this process).")
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core; 0 or 1: in this process)."
+)
 
 
 @click.group()
@@ -61,12 +66,15 @@ def parse(paths: tuple[Path, ...]) -> None:
 @home_option
 @workers_option
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file met is quarantined.")
-@click.option("--reparse", "reparse_stale", is_flag=True,
-              help="Re-parse the stored text of letters loaded by an older parser version.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=pipeline.BATCH_SIZE, show_default=True,
-              help="Letters per transaction (a batch is also written after twice as many files).")
-def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: bool, reparse_stale: bool,
-           batch_size: int) -> None:
+@click.option("--reparse", "reparse_stale", is_flag=True, help="Re-parse the stored text of letters loaded by an older parser version.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=pipeline.BATCH_SIZE,
+    show_default=True,
+    help="Letters per transaction (a batch is also written after twice as many files).",
+)
+def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: bool, reparse_stale: bool, batch_size: int) -> None:
     """Load letters (files or folders, .pdf and .txt) into the raw database under --home."""
     if not paths and not reparse_stale:
         raise click.UsageError("give files or folders to ingest, or --reparse")
@@ -88,8 +96,13 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
 @main.command()
 @home_option
 @click.option("--quiet", is_flag=True, help="Print dbt's output only when it fails.")
-@click.option("--target", type=click.Choice(["duckdb", "spark"]), default="duckdb",
-              show_default=True, help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).")
+@click.option(
+    "--target",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).",
+)
 def build(home: Path, quiet: bool, target: str) -> None:
     """Build the marts with dbt: into --home/imr.duckdb (built aside, then swapped in), or on Spark under --home/spark."""
     from imr.orchestrate.engines import BuildError, engine
@@ -106,8 +119,13 @@ def build(home: Path, quiet: bool, target: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @home_option
 @workers_option
-@click.option("--stale-after", type=click.IntRange(min=1), default=14, show_default=True,
-              help="Report the sources stale when no new letter arrived for more days than this.")
+@click.option(
+    "--stale-after",
+    type=click.IntRange(min=1),
+    default=14,
+    show_default=True,
+    help="Report the sources stale when no new letter arrived for more days than this.",
+)
 def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, stale_after: int) -> None:
     """Ingest, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
     from imr.orchestrate.refresh import Exit, RefreshBusy
@@ -134,17 +152,25 @@ def validate(home: Path, no_docs: bool) -> None:
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
     click.echo(report.table())
-    click.echo(f"imr validate: run {report.run_id}: {len(report.critical_failures)} critical failures, "
-               f"{len(report.warnings)} warnings; results in {Home(home).operations}"
-               + ("" if no_docs else f", Data Docs in {Home(home).data_docs}"), err=True)
+    click.echo(
+        f"imr validate: run {report.run_id}: {len(report.critical_failures)} critical failures, "
+        f"{len(report.warnings)} warnings; results in {Home(home).operations}"
+        + ("" if no_docs else f", Data Docs in {Home(home).data_docs}"),
+        err=True,
+    )
     if not report.ok:
         sys.exit(1)
 
 
 @main.command()
 @home_option
-@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write one Parquet file per mart into (with --raw: one folder per raw table).")
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write one Parquet file per mart into (with --raw: one folder per raw table).",
+)
 @click.option("--raw", is_flag=True, help="Export the raw tables instead, as Spark reads them (README: Moving to Spark).")
 def export(home: Path, parquet_dir: Path, raw: bool) -> None:
     """Write every mart of the served warehouse, or every raw table, as Parquet."""
@@ -173,8 +199,9 @@ def publish(home: Path, url: str, schema: str, reader_role: str) -> None:
         copied = publish_postgres(home, url, schema=schema, reader_role=reader_role)
     except (FileNotFoundError, psycopg.Error) as error:
         raise click.ClickException(str(error).strip()) from None
-    click.echo(f"imr publish: {len(copied)} marts ({sum(copied.values())} rows) in schema {schema}; "
-               f"role {reader_role} may read them", err=True)
+    click.echo(
+        f"imr publish: {len(copied)} marts ({sum(copied.values())} rows) in schema {schema}; role {reader_role} may read them", err=True
+    )
 
 
 @main.command()
@@ -242,8 +269,11 @@ def docs(home: Path) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"dbt docs (one file, opens offline): {site}")
     data_docs = Home(home).data_docs
-    click.echo(f"expectation Data Docs: {data_docs}" if data_docs.exists()
-               else "expectation Data Docs: not yet written (run `imr validate` or `imr refresh`)")
+    click.echo(
+        f"expectation Data Docs: {data_docs}"
+        if data_docs.exists()
+        else "expectation Data Docs: not yet written (run `imr validate` or `imr refresh`)"
+    )
 
 
 @main.command()
@@ -261,8 +291,9 @@ def synth(out: Path, count: int, pdf: bool, seed: int) -> None:
 
 @main.command()
 @home_option
-@click.option("--letters", "count", type=click.IntRange(min=1), default=500, show_default=True,
-              help="How many synthetic letters to generate.")
+@click.option(
+    "--letters", "count", type=click.IntRange(min=1), default=500, show_default=True, help="How many synthetic letters to generate."
+)
 def demo(home: Path, count: int) -> None:
     """The main job on the bundled default: SYNTHETIC letters generated, then ingested under --home.
 

@@ -93,4 +93,3 @@ def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     build(home, quiet=True)
     truth = [json.loads(line) for line in (letters / "truth.jsonl").read_text().splitlines()]
     return home, truth
-

@@ -21,11 +21,14 @@ def test_scaled_database_holds_copies_under_new_identities(tmp_path: Path, synth
     scaled = tmp_path / "scaled"
     assert query(scaled, "select count(distinct sha256), count(distinct case_number) from raw.letters") == [(300, 300)]
     # every copy brings its letter's items and citations, attached to the copy's hash
-    per_copy = query(scaled, """
+    per_copy = query(
+        scaled,
+        """
         select count(*) from raw.letters l
         where (select count(*) from raw.items i where i.sha256 = l.sha256)
            <> (select count(*) from raw.items i join raw.letters b on i.sha256 = b.sha256
-               where b.case_number = 'CM99' || substr(l.case_number, 5))""")
+               where b.case_number = 'CM99' || substr(l.case_number, 5))""",
+    )
     assert per_copy == [(0,)]
     counts = row_counts(scaled)
     assert counts["sources"] == 300
@@ -36,9 +39,11 @@ def test_scaled_database_holds_copies_under_new_identities(tmp_path: Path, synth
 def test_naive_loader_loads_the_rows_imr_ingest_loads(tmp_path: Path, synthetic_dir: Path) -> None:
     assert load(synthetic_dir, tmp_path / "naive") == 120
     ingest([synthetic_dir], tmp_path / "imr")
-    columns = {"letters": "sha256, case_number, decision_date, reviewer_specialties, full_text",
-               "items": "sha256, ordinal, treatment, decision, rationale",
-               "citations": "sha256, item_ordinal, party, citation_ordinal, title"}
+    columns = {
+        "letters": "sha256, case_number, decision_date, reviewer_specialties, full_text",
+        "items": "sha256, ordinal, treatment, decision, rationale",
+        "citations": "sha256, item_ordinal, party, citation_ordinal, title",
+    }
     for table, cols in columns.items():
         sql = f"select {cols} from raw.{table} order by all"
         assert query(tmp_path / "naive", sql) == query(tmp_path / "imr", sql), table
@@ -67,10 +72,18 @@ def test_report_says_which_targets_are_missed() -> None:
 
 def test_report_judges_each_pdf_corpus_by_its_own_target() -> None:
     def pdf(corpus: str, ratio: float, target: float) -> dict:
-        rates = {"pypdfium2": 100.0, "pypdfium2, 2 processes": 180.0, "pypdf": 10.0, "pdfplumber": 3.0,
-                 "imr ingest": 100.0 * ratio}
-        return {"corpus": corpus, "files": 10, "mb": 1.0, "rates": rates, "ratio_to_pypdfium2": ratio,
-                "round_ratios": [ratio], "two_process_ratio": 1.8, "target_ratio": target, "ingest_peak_mb": 400}
+        rates = {"pypdfium2": 100.0, "pypdfium2, 2 processes": 180.0, "pypdf": 10.0, "pdfplumber": 3.0, "imr ingest": 100.0 * ratio}
+        return {
+            "corpus": corpus,
+            "files": 10,
+            "mb": 1.0,
+            "rates": rates,
+            "ratio_to_pypdfium2": ratio,
+            "round_ratios": [ratio],
+            "two_process_ratio": 1.8,
+            "target_ratio": target,
+            "ingest_peak_mb": 400,
+        }
 
     results = {
         "machine": {"date": "2026-12-01", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"},
@@ -85,13 +98,22 @@ def test_report_judges_each_pdf_corpus_by_its_own_target() -> None:
 
 def test_report_gives_the_rate_once_running_and_the_fixed_cost_when_measured() -> None:
     rates = {"pypdfium2": 800.0, "pypdfium2, 2 processes": 1600.0, "pypdf": 170.0, "pdfplumber": 15.0, "imr ingest": 1250.0}
-    measured = {"corpus": "synthetic", "files": 12000, "mb": 39.1, "rates": rates, "ratio_to_pypdfium2": 1.56,
-                "round_ratios": [1.56], "two_process_ratio": 2.0, "target_ratio": 1.5, "ingest_peak_mb": 500,
-                "steady_ratio": 1.67, "fixed_seconds": 0.65}
+    measured = {
+        "corpus": "synthetic",
+        "files": 12000,
+        "mb": 39.1,
+        "rates": rates,
+        "ratio_to_pypdfium2": 1.56,
+        "round_ratios": [1.56],
+        "two_process_ratio": 2.0,
+        "target_ratio": 1.5,
+        "ingest_peak_mb": 500,
+        "steady_ratio": 1.67,
+        "fixed_seconds": 0.65,
+    }
     older = {key: value for key, value in measured.items() if key not in ("steady_ratio", "fixed_seconds")}
     machine = {"date": "2026-12-05", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"}
-    assert _rows({"machine": machine, "pdf": [measured]})["| synthetic (12000 files, 39.1 MB)"].endswith(
-        "| 1.56 (1.56) | 1.67 ×; 0.65 s |")
+    assert _rows({"machine": machine, "pdf": [measured]})["| synthetic (12000 files, 39.1 MB)"].endswith("| 1.56 (1.56) | 1.67 ×; 0.65 s |")
     assert _rows({"machine": machine, "pdf": [older]})["| synthetic (12000 files, 39.1 MB)"].endswith("| not measured |")
 
 
@@ -99,8 +121,12 @@ def test_report_dates_each_benchmark_when_they_ran_apart() -> None:
     machine = {"date": "2026-12-05 09:00 UTC", "cores": 2, "cpu": "test", "memory_gb": 24, "python": "3.11"}
     text = {"letters": 100_000, "ingest_rate": 8000, "naive_rate": 90, "ingest_peak_mb": 700}
     build = [{"letters": 1_700_000, "seconds": 30.0, "cpu_seconds": 50.0, "peak_mb": 1800, "slowest": []}]
-    together = {"machine": machine, "text": text, "build": build,
-                "measured": {"text": "2026-12-05 09:00 UTC", "build": "2026-12-05 09:00 UTC"}}
+    together = {
+        "machine": machine,
+        "text": text,
+        "build": build,
+        "measured": {"text": "2026-12-05 09:00 UTC", "build": "2026-12-05 09:00 UTC"},
+    }
     assert "Measured 2026-12-05 09:00 UTC." in markdown(together)
     apart = {**together, "measured": {"text": "2026-12-05 09:00 UTC", "build": "2026-12-05 08:00 UTC", "pdf": "2026-12-04"}}
     assert "Measured build 2026-12-05 08:00 UTC; text 2026-12-05 09:00 UTC." in markdown(apart)  # no pdf results: not named

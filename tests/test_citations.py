@@ -32,9 +32,7 @@ def test_several_sentences_in_one_paragraph() -> None:
         ("MTUS", "MTUS", "Low Back Complaints", "2004", "Special Studies"),
         ("NON_MTUS", "ODG", "Official Disability Guidelines (ODG), Low Back Chapter", None, None),
     ]
-    assert citations[1]["text"] == (
-        "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter."
-    )
+    assert citations[1]["text"] == ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter.")
 
 
 def test_several_chapters_in_one_sentence_share_the_text() -> None:
@@ -54,8 +52,15 @@ def test_sections_with_commas_and_chapters_with_and() -> None:
     assert _short(
         "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): NSAIDs, GI symptoms &\n"
         "cardiovascular risk, Proton Pump Inhibitors (PPIs)."
-    ) == [("MTUS", "MTUS", "Chronic Pain Medical Treatment", "2016",
-           "NSAIDs, GI symptoms & cardiovascular risk, Proton Pump Inhibitors (PPIs)")]
+    ) == [
+        (
+            "MTUS",
+            "MTUS",
+            "Chronic Pain Medical Treatment",
+            "2016",
+            "NSAIDs, GI symptoms & cardiovascular risk, Proton Pump Inhibitors (PPIs)",
+        )
+    ]
     assert _short("Decision based on MTUS Forearm, Wrist, and Hand Complaints 2004.") == [
         ("MTUS", "MTUS", "Forearm, Wrist, and Hand Complaints", "2004", None)
     ]
@@ -77,17 +82,19 @@ def test_numbered_sections_keep_their_periods() -> None:
         "Opioid Treatment: Overview of Recommendations Regarding Chronic Opioid Treatment."
     )
     assert citation["sections"] == (
-        "3. Opioids for Chronic Pain and Chronic Opioid Treatment: Overview of Recommendations Regarding "
-        "Chronic Opioid Treatment"
+        "3. Opioids for Chronic Pain and Chronic Opioid Treatment: Overview of Recommendations Regarding Chronic Opioid Treatment"
     )
 
 
 def test_families() -> None:
-    assert [c["family"] for c in parse_citations(
-        "Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Low Back "
-        "Disorders, pg. 607. Decision based on Non-MTUS Citation American College of Occupational and "
-        "Environmental Medicine (ACOEM) Pain, Suffering, and the Restoration of Function Chapter. Decision "
-        "based on Non-MTUS Citation Official Disability Guidelines (ODG) Hips and Pelvis, MRI and Other Medical "
-        "Treatment Guidelines ACOEM Hip and Groin Disorders. Decision based on Non-MTUS Citation Medicare "
-        "Physicians Fee Schedule (MPFS). Decision based on Non-MTUS Official Disability Guidelines (ODG), Pain."
-    )] == ["ACOEM", "ACOEM", "ODG", "OTHER", "ODG"]
+    assert [
+        c["family"]
+        for c in parse_citations(
+            "Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Low Back "
+            "Disorders, pg. 607. Decision based on Non-MTUS Citation American College of Occupational and "
+            "Environmental Medicine (ACOEM) Pain, Suffering, and the Restoration of Function Chapter. Decision "
+            "based on Non-MTUS Citation Official Disability Guidelines (ODG) Hips and Pelvis, MRI and Other Medical "
+            "Treatment Guidelines ACOEM Hip and Groin Disorders. Decision based on Non-MTUS Citation Medicare "
+            "Physicians Fee Schedule (MPFS). Decision based on Non-MTUS Official Disability Guidelines (ODG), Pain."
+        )
+    ] == ["ACOEM", "ACOEM", "ODG", "OTHER", "ODG"]

@@ -11,8 +11,9 @@ from tests.helpers import row_counts
 
 
 def _imr(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "imr", *args], capture_output=True, text=True, check=False,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "imr", *args], capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+    )
 
 
 def test_synth_then_ingest_with_imr_home(tmp_path: Path) -> None:

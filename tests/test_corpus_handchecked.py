@@ -21,9 +21,7 @@ from typing import Any
 
 import pytest
 
-EXPECTED: dict[str, dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "data" / "handchecked.json").read_text(encoding="utf-8")
-)
+EXPECTED: dict[str, dict[str, Any]] = json.loads((Path(__file__).parent / "data" / "handchecked.json").read_text(encoding="utf-8"))
 
 
 def _citations(citations: list[dict]) -> list[list]:

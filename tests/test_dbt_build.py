@@ -50,7 +50,8 @@ def test_fact_has_one_row_per_item(built: tuple[Path, list[dict]]) -> None:
     home, truth = built
     items = [item for letter in truth for item in letter["items"]]
     assert query(home, "select count(*), sum(case when is_overturned then 1 else 0 end) from marts.fct_imr_decisions") == [
-        (len(items), sum(item["decision"] == "overturned" for item in items))]
+        (len(items), sum(item["decision"] == "overturned" for item in items))
+    ]
 
 
 def test_rates_by_service_category_match_the_seed_rules_applied_in_python(built: tuple[Path, list[dict]]) -> None:
@@ -62,8 +63,7 @@ def test_rates_by_service_category_match_the_seed_rules_applied_in_python(built:
             category = first_match(item["treatment"], rules, "service_category", "Other")
             expected[(category, item["decision"] == "overturned")] += 1
     rows = query(home, "select service_category, decisions, overturned from marts.overturn_rates_by_service_category")
-    assert {c: (d, o) for c, d, o in rows} == {
-        c: (expected[(c, False)] + expected[(c, True)], expected[(c, True)]) for c, _ in expected}
+    assert {c: (d, o) for c, d, o in rows} == {c: (expected[(c, False)] + expected[(c, True)], expected[(c, True)]) for c, _ in expected}
 
 
 def test_rates_by_reviewer_guideline_family_and_month(built: tuple[Path, list[dict]]) -> None:
@@ -95,8 +95,9 @@ def test_rates_by_specialty_and_claims_administrator_evidence(built: tuple[Path,
 
 def test_rates_and_intervals_are_consistent(built: tuple[Path, list[dict]]) -> None:
     home, _ = built
-    rows = query(home, "select decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
-                       "from marts.overturn_rates_by_service_category")
+    rows = query(
+        home, "select decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group from marts.overturn_rates_by_service_category"
+    )
     for decisions, overturned, rate, low, high, small in rows:
         assert rate == pytest.approx(overturned / decisions)
         assert 0 <= low <= rate <= high <= 1
@@ -105,8 +106,9 @@ def test_rates_and_intervals_are_consistent(built: tuple[Path, list[dict]]) -> N
 
 def test_marts_are_documented_in_the_database(built: tuple[Path, list[dict]]) -> None:
     home, _ = built
-    undocumented = query(home, "select table_name, column_name from duckdb_columns() "
-                               "where schema_name = 'marts' and (comment is null or comment = '')")
+    undocumented = query(
+        home, "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and (comment is null or comment = '')"
+    )
     assert undocumented == []
 
 
@@ -117,8 +119,10 @@ def test_published_file_opens_in_duckdb_1x(built: tuple[Path, list[dict]]) -> No
             pytest.fail("IMR_DUCKDB1_PYTHON is not set in CI (.ci/run makes a venv with duckdb 1.5)")
         pytest.skip("IMR_DUCKDB1_PYTHON not set: no DuckDB 1.x environment to open the file with")
     home, truth = built
-    script = ("import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
-              "print(duckdb.__version__, con.execute('select count(*) from marts.fct_imr_decisions').fetchall()[0][0])")
+    script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print(duckdb.__version__, con.execute('select count(*) from marts.fct_imr_decisions').fetchall()[0][0])"
+    )
     result = subprocess.run([python, "-c", script, str(Home(home).served)], capture_output=True, text=True, check=True)
     version, rows = result.stdout.split()
     assert version.startswith("1.")
@@ -152,8 +156,7 @@ def test_docs_generate_offline(built: tuple[Path, list[dict]]) -> None:
     assert any(key.endswith("fct_imr_decisions") for key in catalog["nodes"])
 
 
-def test_large_warehouses_build_one_dbt_node_at_a_time(synthetic_warehouse: tuple[Path, list],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_warehouses_build_one_dbt_node_at_a_time(synthetic_warehouse: tuple[Path, list], monkeypatch: pytest.MonkeyPatch) -> None:
     home, _ = synthetic_warehouse
     assert DuckDBEngine(Home(home)).threads() == []  # 300 letters: the profile's two threads
     monkeypatch.setattr("imr.orchestrate.engines.duckdb.ONE_THREAD_FROM_LETTERS", 300)

@@ -24,9 +24,11 @@ _OPTION = re.compile(r"--[a-z][a-z-]*")
 def reference() -> str:
     """docs/cli.md as the code says it should read."""
     runner = CliRunner()
-    parts = ["# Command reference\n\n"
-             "Every `imr` command's `--help`, generated from the code (`make docs`); `tests/test_docs.py` "
-             "fails when this file and the code disagree.\n"]
+    parts = [
+        "# Command reference\n\n"
+        "Every `imr` command's `--help`, generated from the code (`make docs`); `tests/test_docs.py` "
+        "fails when this file and the code disagree.\n"
+    ]
     for name in ["", *sorted(main.commands)]:
         result = runner.invoke(main, [*([name] if name else []), "--help"], prog_name="imr", terminal_width=100)
         assert result.exit_code == 0, result.output
@@ -58,8 +60,7 @@ def test_every_command_line_in_the_docs_exists() -> None:
                 wrong.append(f"{path.name}: imr {name}: no such command")
                 continue
             known = set(_options(command)) | {"--help"}
-            wrong += [f"{path.name}: imr {name} {option}: no such option" for option in _OPTION.findall(rest)
-                      if option not in known]
+            wrong += [f"{path.name}: imr {name} {option}: no such option" for option in _OPTION.findall(rest) if option not in known]
     assert wrong == []
 
 

@@ -46,8 +46,9 @@ def test_clean_warehouse_passes_every_suite_and_results_are_kept(clean_home: Pat
 
 
 def test_future_decision_date_is_critical(home: Path) -> None:
-    _execute(Home(home).raw, "update raw.letters set decision_date = date '2031-01-01' "
-                                     "where sha256 = (select min(sha256) from raw.letters)")
+    _execute(
+        Home(home).raw, "update raw.letters set decision_date = date '2031-01-01' where sha256 = (select min(sha256) from raw.letters)"
+    )
     report = validate(home, docs=False, suites=(raw_letters.SUITE,))
     assert not report.ok
     assert ("letters", "expect_column_values_to_be_between", "decision_date", "critical") in _failed(report)
@@ -64,32 +65,39 @@ def test_raw_suites_read_only_the_loads_in_scope(home: Path) -> None:
 
 
 def test_unknown_state_and_impossible_age_are_critical(home: Path) -> None:
-    _execute(Home(home).raw, "update raw.letters set reviewer_licensure = ['CA', 'XX'], patient_age = 7 "
-                                     "where sha256 = (select min(sha256) from raw.letters)")
+    _execute(
+        Home(home).raw,
+        "update raw.letters set reviewer_licensure = ['CA', 'XX'], patient_age = 7 where sha256 = (select min(sha256) from raw.letters)",
+    )
     failed = _failed(validate(home, docs=False, suites=(raw_letters.SUITE,)))
     assert ("licensure", "expect_column_values_to_be_in_set", "state_code", "critical") in failed
     assert ("letters", "expect_column_values_to_be_between", "patient_age", "critical") in failed
 
 
 def test_decision_maybe_is_critical(home: Path) -> None:
-    _execute(Home(home).raw, "update raw.items set decision = 'maybe' where ordinal = 1 "
-                                     "and sha256 = (select min(sha256) from raw.items)")
+    _execute(Home(home).raw, "update raw.items set decision = 'maybe' where ordinal = 1 and sha256 = (select min(sha256) from raw.items)")
     report = validate(home, docs=False, suites=(raw_items.SUITE,))
     assert ("items", "expect_column_values_to_be_in_set", "decision", "critical") in _failed(report)
     assert not report.ok
 
 
 def test_rate_of_one_and_a_half_is_critical(home: Path) -> None:
-    _execute(Home(home).served, "update marts.overturn_rates_by_service_category set overturn_rate = 1.5 "
-                                  "where service_category = (select min(service_category) "
-                                  "from marts.overturn_rates_by_service_category)")
+    _execute(
+        Home(home).served,
+        "update marts.overturn_rates_by_service_category set overturn_rate = 1.5 "
+        "where service_category = (select min(service_category) "
+        "from marts.overturn_rates_by_service_category)",
+    )
     failed = _failed(validate(home, docs=False, suites=(marts.SUITE,)))
     assert ("overturn_rates_by_service_category", "expect_column_values_to_be_between", "overturn_rate", "critical") in failed
 
 
 def test_mart_that_no_longer_adds_up_is_critical(home: Path) -> None:
-    _execute(Home(home).served, "delete from marts.overturn_rates_by_specialty where reviewer_specialty = "
-                                  "(select max(reviewer_specialty) from marts.overturn_rates_by_specialty)")
+    _execute(
+        Home(home).served,
+        "delete from marts.overturn_rates_by_specialty where reviewer_specialty = "
+        "(select max(reviewer_specialty) from marts.overturn_rates_by_specialty)",
+    )
     failed = _failed(validate(home, docs=False, suites=(marts.SUITE,)))
     assert ("overturn_rates_by_specialty", "expect_column_sum_to_be_between", "decisions", "critical") in failed
 

@@ -38,12 +38,15 @@ def test_synthetic_letters_read_as_pypdfium2_reads_them(tmp_path: Path) -> None:
         assert text == _pypdfium2_text(path.read_bytes())
 
 
-@pytest.mark.parametrize(("data", "kind", "message"), [
-    (b"%PDF-1.4\nthis is not really a pdf\n", "corrupt_pdf", "PDF cannot be opened (PDFium: Data format error)"),
-    (b"plain text", "corrupt_pdf", "not a PDF: the file does not start with %PDF"),
-    (pdf_bytes(password="secret"), "password_protected", "PDF needs a password to open"),
-    (pdf_bytes(draw_text=False), "no_text_layer", "PDF has no text layer (1 page(s), scanned?)"),
-])
+@pytest.mark.parametrize(
+    ("data", "kind", "message"),
+    [
+        (b"%PDF-1.4\nthis is not really a pdf\n", "corrupt_pdf", "PDF cannot be opened (PDFium: Data format error)"),
+        (b"plain text", "corrupt_pdf", "not a PDF: the file does not start with %PDF"),
+        (pdf_bytes(password="secret"), "password_protected", "PDF needs a password to open"),
+        (pdf_bytes(draw_text=False), "no_text_layer", "PDF has no text layer (1 page(s), scanned?)"),
+    ],
+)
 def test_bad_pdfs_name_their_reason(data: bytes, kind: str, message: str) -> None:
     with pytest.raises(ExtractError) as raised:
         pdf_text(data)

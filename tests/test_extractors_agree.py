@@ -35,8 +35,12 @@ def _text(pdftotext: str, path: Path, *options: str) -> str:
 def _structure(record: dict[str, Any]) -> dict[str, Any]:
     keep = {k: v for k, v in record.items() if k not in {"items", "diagnoses"}}
     keep["items"] = [
-        (item["ordinal"], item["decision"], len(item["claims_administrator_citations"]),
-         [(c["source"], c["family"], c["year"]) for c in item["reviewer_citations"]])
+        (
+            item["ordinal"],
+            item["decision"],
+            len(item["claims_administrator_citations"]),
+            [(c["source"], c["family"], c["year"]) for c in item["reviewer_citations"]],
+        )
         for item in record["items"]
     ]
     return keep
@@ -45,13 +49,11 @@ def _structure(record: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("options", [("-layout",), ("-raw",)], ids=["layout", "raw-order"])
 def test_same_record(pdftotext: str, corpus_pdfs: list[Path], corpus_records: dict, options: tuple[str, ...]) -> None:
     for path in corpus_pdfs:
-        record = parse_letter(_text(pdftotext, path, *options), source_file=path.name,
-                              sha256=corpus_records[path.stem]["sha256"])
+        record = parse_letter(_text(pdftotext, path, *options), source_file=path.name, sha256=corpus_records[path.stem]["sha256"])
         assert record == corpus_records[path.stem], path.name
 
 
 def test_label_column_form_same_structure(pdftotext: str, corpus_pdfs: list[Path], corpus_records: dict) -> None:
     for path in corpus_pdfs:
-        record = parse_letter(_text(pdftotext, path), source_file=path.name,
-                              sha256=corpus_records[path.stem]["sha256"])
+        record = parse_letter(_text(pdftotext, path), source_file=path.name, sha256=corpus_records[path.stem]["sha256"])
         assert _structure(record) == _structure(corpus_records[path.stem]), path.name

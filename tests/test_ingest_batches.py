@@ -34,8 +34,7 @@ def test_batches_hold_a_batch_of_letters(letters_dir: Path, tmp_path: Path, writ
     assert letters[-1] < 50, letters
 
 
-def test_a_run_of_duplicates_commits_every_two_batches_of_files(letters_dir: Path, tmp_path: Path,
-                                                                 writes: list[tuple[int, int]]) -> None:
+def test_a_run_of_duplicates_commits_every_two_batches_of_files(letters_dir: Path, tmp_path: Path, writes: list[tuple[int, int]]) -> None:
     home = tmp_path / "home"
     pipeline.ingest([letters_dir], home, workers=0, batch_size=50)
     writes.clear()

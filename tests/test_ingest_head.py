@@ -64,8 +64,7 @@ def test_a_won_bet_loads_every_file_once(letters_dir: Path, tmp_path: Path, canc
     assert query(tmp_path / "home", "select count(*) from raw.sources") == [(121,)]  # the copy's path too
 
 
-def test_a_head_of_stored_files_is_dropped_and_its_files_counted_once(letters_dir: Path, tmp_path: Path,
-                                                                     cancelled: list[Head]) -> None:
+def test_a_head_of_stored_files_is_dropped_and_its_files_counted_once(letters_dir: Path, tmp_path: Path, cancelled: list[Head]) -> None:
     home = tmp_path / "home"
     files = list(pipeline.discover([letters_dir]))
     pipeline.ingest([Path(path) for path in files[:5]], home)

@@ -37,8 +37,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     letters, home = tmp_path / "letters", tmp_path / "home"
     write(letters, 3000, seed=21)
     truth = [json.loads(line) for line in (letters / "truth.jsonl").read_text().splitlines()]
-    command = [sys.executable, "-m", "imr", "ingest", str(letters), "--home", str(home),
-               "--workers", "2", "--batch-size", "100"]
+    command = [sys.executable, "-m", "imr", "ingest", str(letters), "--home", str(home), "--workers", "2", "--batch-size", "100"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wal = Path(f"{Home(home).raw}.wal")
     deadline = time.monotonic() + 60
@@ -63,6 +62,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     assert query(home, "select count(*) from (select sha256, ordinal from raw.items group by all having count(*) > 1)") == [(0,)]
     statuses = [status for (status,) in query(home, "select status from raw.ingest_runs order by started_at")]
     assert statuses == ["aborted", "succeeded"]
-    loaded_before_kill = query(home, "select count(*) from raw.letters l join raw.ingest_runs r using (load_id) "
-                                     "where r.status = 'aborted'")[0][0]
+    loaded_before_kill = query(
+        home, "select count(*) from raw.letters l join raw.ingest_runs r using (load_id) where r.status = 'aborted'"
+    )[0][0]
     assert 0 < loaded_before_kill < 3000

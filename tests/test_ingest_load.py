@@ -25,14 +25,22 @@ def test_loads_every_letter_with_its_record(letters_dir: Path, synthetic_dir: Pa
     assert counts["letters"] == 120
     assert counts["items"] == sum(len(t["items"]) for t in truth)
     assert counts["citations"] == sum(
-        len(i["claims_administrator_citations"]) + len(i["reviewer_citations"]) for t in truth for i in t["items"])
+        len(i["claims_administrator_citations"]) + len(i["reviewer_citations"]) for t in truth for i in t["items"]
+    )
     by_sha = {t["sha256"]: t for t in truth}
-    rows = query(home, "select sha256, case_number, date_of_injury::varchar, reviewer_licensure, determination, "
-                       "parser_version, full_text is not null from raw.letters")
+    rows = query(
+        home,
+        "select sha256, case_number, date_of_injury::varchar, reviewer_licensure, determination, "
+        "parser_version, full_text is not null from raw.letters",
+    )
     for sha, case, injury, licensure, determination, version, has_text in rows:
         expected = by_sha[sha]
         assert (case, injury, licensure, determination) == (
-            expected["case_number"], expected["date_of_injury"], expected["reviewer_licensure"], expected["determination"])
+            expected["case_number"],
+            expected["date_of_injury"],
+            expected["reviewer_licensure"],
+            expected["determination"],
+        )
         assert version and has_text
     citations = query(home, "select count(*) from raw.citations where party not in ('claims_administrator', 'reviewer')")
     assert citations == [(0,)]
@@ -99,6 +107,5 @@ def test_worker_processes_load_the_same_rows(letters_dir: Path, tmp_path: Path, 
     in_process, pooled = tmp_path / "a", tmp_path / "b"
     ingest([letters_dir], in_process, workers=1)
     ingest([letters_dir], pooled, workers=workers)
-    sql = ("select l.sha256, list(i.treatment order by i.ordinal) from raw.letters l "
-           "join raw.items i using (sha256) group by all order by 1")
+    sql = "select l.sha256, list(i.treatment order by i.ordinal) from raw.letters l join raw.items i using (sha256) group by all order by 1"
     assert query(in_process, sql) == query(pooled, sql)

@@ -12,8 +12,10 @@ from ingest.load import ingest, reparse
 from ingest.parse import PARSER_VERSION
 from tests.helpers import query, row_counts
 
-SNAPSHOT = ("select l.sha256, l.case_number, l.patient_age, l.determination, list(i.treatment order by i.ordinal) "
-            "from raw.letters l join raw.items i using (sha256) group by all order by 1")
+SNAPSHOT = (
+    "select l.sha256, l.case_number, l.patient_age, l.determination, list(i.treatment order by i.ordinal) "
+    "from raw.letters l join raw.items i using (sha256) group by all order by 1"
+)
 
 
 def test_reparse_rebuilds_records_of_older_parser_versions(letters_dir: Path, tmp_path: Path) -> None:
@@ -25,8 +27,11 @@ def test_reparse_rebuilds_records_of_older_parser_versions(letters_dir: Path, tm
     # What an older, worse parser left behind for 30 letters.
     with duckdb.connect(str(Home(home).raw)) as con:
         stale = [row[0] for row in con.execute("select sha256 from raw.letters order by sha256 limit 30").fetchall()]
-        con.execute("update raw.letters set parser_version = '0.9', patient_age = null, determination = 'upheld' "
-                    "where sha256 in (select unnest(?))", [stale])
+        con.execute(
+            "update raw.letters set parser_version = '0.9', patient_age = null, determination = 'upheld' "
+            "where sha256 in (select unnest(?))",
+            [stale],
+        )
         con.execute("delete from raw.citations where sha256 in (select unnest(?))", [stale])
         con.execute("update raw.items set treatment = 'garbled' where sha256 in (select unnest(?))", [stale])
     assert query(home, SNAPSHOT) != expected
@@ -35,7 +40,6 @@ def test_reparse_rebuilds_records_of_older_parser_versions(letters_dir: Path, tm
 
     assert summary.counts.reparsed == 30
     assert query(home, SNAPSHOT) == expected
-    assert {k: v for k, v in row_counts(home).items() if k != "ingest_runs"} == {
-        k: v for k, v in counts.items() if k != "ingest_runs"}
+    assert {k: v for k, v in row_counts(home).items() if k != "ingest_runs"} == {k: v for k, v in counts.items() if k != "ingest_runs"}
     assert query(home, "select distinct parser_version from raw.letters") == [(PARSER_VERSION,)]
     assert reparse(home).counts.reparsed == 0

@@ -25,10 +25,14 @@ def _items(*blocks: tuple[str, str]) -> list[dict]:
 
 def test_names_wrap_over_lines() -> None:
     items = _items(
-        ("Referral to chiropractor for evaluation of low back pain and left groin pain, twice a week\n"
-         "for 3 weeks: Upheld", "The guidelines do not\nsupport it. The request is not medically necessary."),
-        ("Additional physical therapy two times four visits (8) for the lumbar and bilateral knees:\nOverturned",
-         "It is medically necessary."),
+        (
+            "Referral to chiropractor for evaluation of low back pain and left groin pain, twice a week\nfor 3 weeks: Upheld",
+            "The guidelines do not\nsupport it. The request is not medically necessary.",
+        ),
+        (
+            "Additional physical therapy two times four visits (8) for the lumbar and bilateral knees:\nOverturned",
+            "It is medically necessary.",
+        ),
     )
     assert [i["treatment"] for i in items] == [
         "Referral to chiropractor for evaluation of low back pain and left groin pain, twice a week for 3 weeks",
@@ -40,12 +44,14 @@ def test_names_wrap_over_lines() -> None:
 
 
 def test_remaining_portion_form() -> None:
-    (item,) = _items((
-        "Physical therapy to the low back eight sessions was the original request. Physical therapy to\n"
-        "the low back six sessions was authorized by the Claims Administrator. The remaining IMR\n"
-        "eligible portion of the original request, Physical therapy to the low back two sessions is:\nUpheld",
-        "Not necessary.",
-    ))
+    (item,) = _items(
+        (
+            "Physical therapy to the low back eight sessions was the original request. Physical therapy to\n"
+            "the low back six sessions was authorized by the Claims Administrator. The remaining IMR\n"
+            "eligible portion of the original request, Physical therapy to the low back two sessions is:\nUpheld",
+            "Not necessary.",
+        )
+    )
     assert item["treatment"] == "Physical therapy to the low back two sessions"
     assert item["original_request"] == "Physical therapy to the low back eight sessions"
 
@@ -53,10 +59,12 @@ def test_remaining_portion_form() -> None:
 def test_original_request_form() -> None:
     items = _items(
         ("MRI of the knee: Upheld", "The request is not\nmedically necessary."),
-        ("Acupuncture treatments (unspecified quantity) was the original request. The Claims\n"
-         "Administrator authorized Acupuncture treatments, 6 sessions, leaving the original request\n"
-         "IMR eligible. The original request, Acupuncture treatments (unspecified quantity) is:\nOverturned",
-         "Medically necessary."),
+        (
+            "Acupuncture treatments (unspecified quantity) was the original request. The Claims\n"
+            "Administrator authorized Acupuncture treatments, 6 sessions, leaving the original request\n"
+            "IMR eligible. The original request, Acupuncture treatments (unspecified quantity) is:\nOverturned",
+            "Medically necessary.",
+        ),
     )
     assert items[0]["rationale"] == "The request is not medically necessary."
     assert items[1]["treatment"] == "Acupuncture treatments (unspecified quantity)"
@@ -67,8 +75,7 @@ def test_original_request_form() -> None:
 def test_name_across_a_page_break_and_wrapping_on_a_colon() -> None:
     items = _items(
         ("Voltaren gel 4 times a day, #60 grams with 1 refill, DOS:\n11/11/2016: Upheld", "Not necessary."),
-        ("Lidoderm patch, 12 hours on 12 hours off to affected area, #1 box with 1 refill, DOS:\f\n"
-         "11/11/2016: Upheld", "Not necessary."),
+        ("Lidoderm patch, 12 hours on 12 hours off to affected area, #1 box with 1 refill, DOS:\f\n11/11/2016: Upheld", "Not necessary."),
     )
     assert [i["treatment"] for i in items] == [
         "Voltaren gel 4 times a day, #60 grams with 1 refill, DOS: 11/11/2016",
@@ -84,8 +91,11 @@ def test_prefixes_stay_and_hyphen_wraps_join() -> None:
 
 def test_name_glued_to_the_previous_sentence() -> None:
     text = (
-        INTRO + "MRI of the knee: Upheld\n" + FIELDS.format(rationale="The request is not medically necessary.")
-        .replace("necessary.\n", "necessary.Norco 10/325mg #60: Upheld\n")
+        INTRO
+        + "MRI of the knee: Upheld\n"
+        + FIELDS.format(rationale="The request is not medically necessary.").replace(
+            "necessary.\n", "necessary.Norco 10/325mg #60: Upheld\n"
+        )
         + FIELDS.format(rationale="Not necessary.")
     )
     items = parse_items(split_lines(text))

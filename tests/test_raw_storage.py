@@ -19,7 +19,6 @@ def test_raw_tables_keep_small_row_groups_across_connections(tmp_path: Path) -> 
         con.execute(ddl())
         con.execute("insert into raw.sources select 'sha' || i, 'path', 'load', now() from range(?) t(i)", [rows])
         con.execute("checkpoint")
-        sizes = con.execute("select row_group_id, max(count) from pragma_storage_info('raw.sources') "
-                            "group by all order by all").fetchall()
+        sizes = con.execute("select row_group_id, max(count) from pragma_storage_info('raw.sources') group by all order by all").fetchall()
         con.close()
     assert [size for _, size in sizes] == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 2 * rows - 2 * ROW_GROUP_SIZE]

@@ -117,7 +117,8 @@ def _wait_for(condition, process: subprocess.Popen[str], seconds: float = 120) -
 
 @pytest.mark.parametrize("step", ["ingest", "build", "validate"])
 def test_refresh_killed_at_each_step_leaves_the_served_file_and_the_next_one_completes(
-        home: Path, letters: tuple[Path, Path], step: str) -> None:
+    home: Path, letters: tuple[Path, Path], step: str
+) -> None:
     before = _served_count(home)
     started = time.time()
     staged = Home(home).staged
@@ -126,8 +127,7 @@ def test_refresh_killed_at_each_step_leaves_the_served_file_and_the_next_one_com
     conditions = {
         "ingest": lambda: Path(f"{Home(home).raw}.wal").exists() and Path(f"{Home(home).raw}.wal").stat().st_size > 200_000,
         "build": lambda: staged.exists() and staged.stat().st_size > 0,
-        "validate": lambda: staged.exists() and run_results.exists() and run_results.stat().st_mtime > started
-        and (home / "gx").exists(),
+        "validate": lambda: staged.exists() and run_results.exists() and run_results.stat().st_mtime > started and (home / "gx").exists(),
     }
     _wait_for(conditions[step], process)
     os.kill(process.pid, signal.SIGKILL)

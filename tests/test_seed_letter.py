@@ -36,14 +36,32 @@ def test_letter_fields(record: dict) -> None:
 
 def test_exactly_the_contract_fields(record: dict) -> None:
     assert list(record) == [
-        "source_file", "sha256", "case_number", "decision_date", "date_assigned", "date_of_injury",
-        "ur_denial_date", "application_received", "priority", "reviewer_licensure",
-        "reviewer_specialties", "patient_age", "patient_sex", "diagnoses", "determination", "items",
+        "source_file",
+        "sha256",
+        "case_number",
+        "decision_date",
+        "date_assigned",
+        "date_of_injury",
+        "ur_denial_date",
+        "application_received",
+        "priority",
+        "reviewer_licensure",
+        "reviewer_specialties",
+        "patient_age",
+        "patient_sex",
+        "diagnoses",
+        "determination",
+        "items",
     ]
     for item in record["items"]:
         assert list(item) == [
-            "ordinal", "treatment", "original_request", "decision",
-            "claims_administrator_citations", "reviewer_citations", "rationale",
+            "ordinal",
+            "treatment",
+            "original_request",
+            "decision",
+            "claims_administrator_citations",
+            "reviewer_citations",
+            "rationale",
         ]
 
 
@@ -54,7 +72,10 @@ def test_first_item(record: dict) -> None:
     assert item["original_request"] is None
     assert item["decision"] == "upheld"
     mtus = {
-        "source": "MTUS", "family": "MTUS", "title": "Neck and Upper Back Complaints", "year": "2004",
+        "source": "MTUS",
+        "family": "MTUS",
+        "title": "Neck and Upper Back Complaints",
+        "year": "2004",
         "sections": "Special Studies",
         "text": "Decision based on MTUS Neck and Upper Back Complaints 2004, Section(s): Special Studies.",
     }
@@ -62,12 +83,13 @@ def test_first_item(record: dict) -> None:
     assert item["reviewer_citations"] == [
         mtus,
         {
-            "source": "NON_MTUS", "family": "ODG",
-            "title": "Official Disability Guidelines (ODG) Chapter: Neck & Upper Back (updated 06/25/15), "
-                     "Magnetic resonance imaging (MRI)",
-            "year": None, "sections": None,
+            "source": "NON_MTUS",
+            "family": "ODG",
+            "title": "Official Disability Guidelines (ODG) Chapter: Neck & Upper Back (updated 06/25/15), Magnetic resonance imaging (MRI)",
+            "year": None,
+            "sections": None,
             "text": "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Chapter: Neck & "
-                    "Upper Back (updated 06/25/15), Magnetic resonance imaging (MRI).",
+            "Upper Back (updated 06/25/15), Magnetic resonance imaging (MRI).",
         },
     ]
     assert item["rationale"].startswith("MRI of the Cervical Spine. The ACOEM guidelines recommend MRI or CT")
@@ -94,8 +116,12 @@ def test_line_endings_do_not_matter(seed_text: str, record: dict) -> None:
 
 
 def test_licensure_lists_written_other_ways(seed_text: str) -> None:
-    for written, codes in (("Texas, Ohio and California", ["TX", "OH", "CA"]), ("Iowa; Utah", ["IA", "UT"]),
-                           ("New York & New Jersey", ["NY", "NJ"]), ("CA, NV", ["CA", "NV"])):
+    for written, codes in (
+        ("Texas, Ohio and California", ["TX", "OH", "CA"]),
+        ("Iowa; Utah", ["IA", "UT"]),
+        ("New York & New Jersey", ["NY", "NJ"]),
+        ("CA, NV", ["CA", "NV"]),
+    ):
         text = seed_text.replace("State(s) of Licensure: Texas, California", f"State(s) of Licensure: {written}")
         assert parse_letter(text)["reviewer_licensure"] == codes
 

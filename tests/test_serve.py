@@ -115,14 +115,17 @@ def test_reader_sees_old_or_new_marts_never_a_mix(home: Path, postgres: str, tmp
     reader.close()
 
 
-@pytest.mark.parametrize("statement", [
-    "insert into marts.overturn_rates_by_month (decisions) values (1)",
-    "update marts.fct_imr_decisions set treatment = 'x'",
-    "delete from marts.fct_imr_decisions",
-    "create table marts.mine (x int)",
-    "create schema mine",
-    "drop table marts.fct_imr_decisions",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "insert into marts.overturn_rates_by_month (decisions) values (1)",
+        "update marts.fct_imr_decisions set treatment = 'x'",
+        "delete from marts.fct_imr_decisions",
+        "create table marts.mine (x int)",
+        "create schema mine",
+        "drop table marts.fct_imr_decisions",
+    ],
+)
 def test_reader_role_can_only_select(home: Path, postgres: str, statement: str) -> None:
     import psycopg
 

@@ -61,6 +61,4 @@ def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _same(want: tuple[Any, ...], got: tuple[Any, ...]) -> bool:
-    return all(abs(a - b) <= TOLERANCE if isinstance(a, float) and isinstance(b, float) else a == b
-               for a, b in zip(want, got, strict=True))
-
+    return all(abs(a - b) <= TOLERANCE if isinstance(a, float) and isinstance(b, float) else a == b for a, b in zip(want, got, strict=True))

@@ -20,8 +20,9 @@ from imr.home import Home
 from imr.project import dbt_project_dir
 
 
-def run_dbt(home: Home, *args: str, target: str, artifacts: Path, database: Path | None = None,
-            quiet: bool = False) -> subprocess.CompletedProcess[str]:
+def run_dbt(
+    home: Home, *args: str, target: str, artifacts: Path, database: Path | None = None, quiet: bool = False
+) -> subprocess.CompletedProcess[str]:
     """`dbt ARGS` on the profile's `target` against `home`, its artifacts in `artifacts`;
     `database`: the DuckDB file the profile writes (default: the served file)."""
     env = {
@@ -33,8 +34,7 @@ def run_dbt(home: Home, *args: str, target: str, artifacts: Path, database: Path
         "DBT_LOG_PATH": str((artifacts / "logs").absolute()),
     }
     project = str(dbt_project_dir())
-    command = [str(Path(sys.executable).with_name("dbt")), *args, "--target", target,
-               "--project-dir", project, "--profiles-dir", project]
+    command = [str(Path(sys.executable).with_name("dbt")), *args, "--target", target, "--project-dir", project, "--profiles-dir", project]
     return subprocess.run(command, env=env, capture_output=quiet, text=True, check=False, preexec_fn=_die_with_parent)
 
 

@@ -101,8 +101,9 @@ def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: in
             report.outcome, report.message = Exit.INGEST_FAILED, str(error)
             return
         c = ingested.counts
-        report.counts.update(files_seen=c.files_seen, letters_new=c.loaded, duplicates=c.duplicates,
-                             quarantined=c.quarantined + c.known_bad)
+        report.counts.update(
+            files_seen=c.files_seen, letters_new=c.loaded, duplicates=c.duplicates, quarantined=c.quarantined + c.known_bad
+        )
     report.stale_days = staleness(home, stale_after_days)
     with _step(report, "build"):
         engine = DuckDBEngine(Home(home))
@@ -116,12 +117,15 @@ def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: in
         from expectations.runner import validate  # Great Expectations is big: not held during the build
 
         validation = validate(home, database=built.staged, loaded_since=last_published(home))
-        report.counts.update(expectations_passed=sum(o.success for o in validation.outcomes),
-                             expectations_critical_failed=len(validation.critical_failures),
-                             expectations_warnings=len(validation.warnings))
+        report.counts.update(
+            expectations_passed=sum(o.success for o in validation.outcomes),
+            expectations_critical_failed=len(validation.critical_failures),
+            expectations_warnings=len(validation.warnings),
+        )
         if not validation.ok:
-            failed = "; ".join(f"{o.suite}.{o.part}: {o.expectation}({o.column or ''}): {o.observed}"
-                               for o in validation.critical_failures[:3])
+            failed = "; ".join(
+                f"{o.suite}.{o.part}: {o.expectation}({o.column or ''}): {o.observed}" for o in validation.critical_failures[:3]
+            )
             report.outcome, report.message = Exit.VALIDATION_FAILED, f"not published: {failed}"
             return
     with _step(report, "publish"):
@@ -176,8 +180,9 @@ def _record_start(home: Path, report: RefreshReport) -> None:
     with duckdb.connect(str(Home(home).operations)) as con:
         con.execute(_RUNS_SCHEMA)
         con.execute("update ops.refresh_runs set outcome = 'aborted' where outcome = 'running'")  # killed ones
-        con.execute("insert into ops.refresh_runs (refresh_id, started_at, outcome) values (?, ?, 'running')",
-                    [report.refresh_id, utc_now()])
+        con.execute(
+            "insert into ops.refresh_runs (refresh_id, started_at, outcome) values (?, ?, 'running')", [report.refresh_id, utc_now()]
+        )
 
 
 def _record_end(home: Path, report: RefreshReport) -> None:
@@ -185,6 +190,14 @@ def _record_end(home: Path, report: RefreshReport) -> None:
         con.execute(
             "update ops.refresh_runs set ended_at = ?, outcome = ?, exit_status = ?, message = ?, counts = ?, "
             "step_seconds = ?, stale_days = ? where refresh_id = ?",
-            [utc_now(), report.outcome.name.lower(), int(report.outcome),
-             report.message, report.counts, report.seconds, report.stale_days, report.refresh_id],
+            [
+                utc_now(),
+                report.outcome.name.lower(),
+                int(report.outcome),
+                report.message,
+                report.counts,
+                report.seconds,
+                report.stale_days,
+                report.refresh_id,
+            ],
         )

@@ -15,9 +15,19 @@ if TYPE_CHECKING:
 
 # DuckDB type families to PostgreSQL types; anything else travels as text.
 _PG_TYPES = {
-    "VARCHAR": "text", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp", "DOUBLE": "double precision",
-    "FLOAT": "real", "INTEGER": "integer", "BIGINT": "bigint", "SMALLINT": "smallint", "TINYINT": "smallint",
-    "HUGEINT": "numeric", "UBIGINT": "numeric", "UINTEGER": "bigint",
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "SMALLINT": "smallint",
+    "TINYINT": "smallint",
+    "HUGEINT": "numeric",
+    "UBIGINT": "numeric",
+    "UINTEGER": "bigint",
 }
 
 
@@ -34,8 +44,12 @@ def publish_postgres(home: Path, url: str, schema: str = MARTS_SCHEMA, reader_ro
     source = served(home)
     scratch = f"{schema}__publishing"
     copied: dict[str, int] = {}
-    with duckdb.connect(str(source), read_only=True) as marts, psycopg.connect(url) as target, \
-            target.transaction(), target.cursor() as cursor:
+    with (
+        duckdb.connect(str(source), read_only=True) as marts,
+        psycopg.connect(url) as target,
+        target.transaction(),
+        target.cursor() as cursor,
+    ):
         _ensure_reader(cursor, reader_role)
         cursor.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(scratch)))
         cursor.execute(sql.SQL("create schema {}").format(sql.Identifier(scratch)))
@@ -65,21 +79,24 @@ def _copy_table(source: duckdb.DuckDBPyConnection, cursor: psycopg.Cursor[Any], 
     from psycopg import sql
 
     columns = source.execute(
-        "select column_name, data_type, comment from duckdb_columns() where schema_name = ? and table_name = ? "
-        "order by column_index", [MARTS_SCHEMA, table]).fetchall()
+        "select column_name, data_type, comment from duckdb_columns() where schema_name = ? and table_name = ? order by column_index",
+        [MARTS_SCHEMA, table],
+    ).fetchall()
     definition = sql.SQL(", ").join(
-        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(_PG_TYPES.get(kind.split("(")[0], "text")))
-        for name, kind, _ in columns)
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(_PG_TYPES.get(kind.split("(")[0], "text"))) for name, kind, _ in columns
+    )
     target = sql.Identifier(schema, table)
     cursor.execute(sql.SQL("create table {} ({})").format(target, definition))
-    comment = source.execute("select comment from duckdb_tables() where schema_name = ? and table_name = ?",
-                             [MARTS_SCHEMA, table]).fetchall()[0][0]
+    comment = source.execute(
+        "select comment from duckdb_tables() where schema_name = ? and table_name = ?", [MARTS_SCHEMA, table]
+    ).fetchall()[0][0]
     if comment:
         cursor.execute(sql.SQL("comment on table {} is {}").format(target, sql.Literal(comment.strip())))
     for name, _, column_comment in columns:
         if column_comment:
-            cursor.execute(sql.SQL("comment on column {}.{} is {}").format(
-                target, sql.Identifier(name), sql.Literal(column_comment.strip())))
+            cursor.execute(
+                sql.SQL("comment on column {}.{} is {}").format(target, sql.Identifier(name), sql.Literal(column_comment.strip()))
+            )
     names = sql.SQL(", ").join(sql.Identifier(name) for name, _, _ in columns)
     rows = source.execute(f"select * from {MARTS_SCHEMA}.{table}")
     count = 0

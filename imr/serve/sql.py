@@ -33,10 +33,10 @@ def render(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "table") 
         return "\n".join(json.dumps(dict(zip(columns, row)), default=str) for row in rows)
     cells = [[_cell(value) for value in row] for row in rows]
     widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
-    lines = ["  ".join(name.ljust(width) for name, width in zip(columns, widths)),
-             "  ".join("-" * width for width in widths)]
-    lines += ["  ".join(value.rjust(width) if _numeric(value) else value.ljust(width)
-                        for value, width in zip(row, widths)) for row in cells]
+    lines = ["  ".join(name.ljust(width) for name, width in zip(columns, widths)), "  ".join("-" * width for width in widths)]
+    lines += [
+        "  ".join(value.rjust(width) if _numeric(value) else value.ljust(width) for value, width in zip(row, widths)) for row in cells
+    ]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 

@@ -24,7 +24,5 @@ def served(home: Path) -> Path:
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The marts' table names, sorted."""
-    rows = con.execute(
-        "select table_name from duckdb_tables() where schema_name = ? order by table_name", [MARTS_SCHEMA]
-    ).fetchall()
+    rows = con.execute("select table_name from duckdb_tables() where schema_name = ? order by table_name", [MARTS_SCHEMA]).fetchall()
     return [name for (name,) in rows]

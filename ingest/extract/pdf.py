@@ -62,7 +62,7 @@ def _page_text(document: Any, index: int) -> str:
             return ""
         buffer = (ctypes.c_ushort * (text_last - text_first + 2))()  # with the NUL
         written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
-        return codecs.decode(memoryview(buffer)[:max(written - 1, 0)], "utf-16-le", errors="ignore")
+        return codecs.decode(memoryview(buffer)[: max(written - 1, 0)], "utf-16-le", errors="ignore")
     finally:
         if textpage:
             pdfium_c.FPDFText_ClosePage(textpage)

@@ -96,7 +96,7 @@ def _chunk_halves(chunk: pa.Array) -> np.ndarray:
     offsets_buffer, values = chunk.buffers()[1:3]
     if len(chunk) == 0:
         return np.empty((0, 2), dtype=np.uint64)
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
     if chunk.null_count or np.any(np.diff(offsets) != 16):
         raise ValueError("stored keys must all be 16 bytes")
     keys = np.frombuffer(values, dtype=">u8", count=2 * len(chunk), offset=int(offsets[0]))

@@ -48,8 +48,10 @@ class RunSummary:
     def __str__(self) -> str:
         c = self.counts
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(c.kinds.items()))
-        parts = [f"{c.files_seen} files: {c.loaded} loaded, {c.duplicates} duplicates, "
-                 f"{c.quarantined + c.known_bad} quarantined" + (f" ({kinds})" if kinds else "")]
+        parts = [
+            f"{c.files_seen} files: {c.loaded} loaded, {c.duplicates} duplicates, "
+            f"{c.quarantined + c.known_bad} quarantined" + (f" ({kinds})" if kinds else "")
+        ]
         if c.known_bad:
             parts.append(f"{c.known_bad} of them already in quarantine")
         if c.reparsed:
@@ -73,8 +75,9 @@ def discover(paths: Iterable[Path]) -> Iterator[str]:
             yield top
 
 
-def ingest(paths: Iterable[Path], home: Path, workers: int | None = None, batch_size: int = BATCH_SIZE,
-           progress: bool | None = None) -> RunSummary:
+def ingest(
+    paths: Iterable[Path], home: Path, workers: int | None = None, batch_size: int = BATCH_SIZE, progress: bool | None = None
+) -> RunSummary:
     """Load every file under `paths` into the raw database of `home`."""
     started = time.perf_counter()
     files = list(discover(paths))

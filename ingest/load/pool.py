@@ -1,8 +1,8 @@
 """The worker processes of an ingest run, and how work is cut into chunks for them.
 
 Light on purpose: importing this costs no more than multiprocessing, so a run spawns its workers
-before the parent imports DuckDB, pyarrow and the parser, and both sides import at once. Each worker imports its side (`ingest.load.workers`, which says why they are spawned) when it
-starts.
+before the parent imports DuckDB, pyarrow and the parser, and both sides import at once. Each
+worker imports its side (`ingest.load.workers`, which says why they are spawned) when it starts.
 """
 
 from __future__ import annotations
@@ -41,8 +41,7 @@ class WorkerPool:
         self.executor: ProcessPoolExecutor | None = None
         self.workers = count
         if count > 1 and files >= IN_PROCESS_BELOW:
-            self.executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_start_worker)
+            self.executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
             for _ in range(count):  # start them now, so their imports overlap the parent's
                 self.executor.submit(int)
         self.window = 4 * count

@@ -18,8 +18,13 @@ from ingest.load.schema import CITATION_FIELDS, ITEM_FIELDS, LETTER_FIELDS, ROW_
 from ingest.outcomes import Loaded
 from ingest.record import CITATION_LISTS
 
-_ARROW_TYPES = {"varchar": pa.string(), "integer": pa.int32(), "bigint": pa.int64(), "date": pa.date32(),
-                "varchar[]": pa.list_(pa.string())}
+_ARROW_TYPES = {
+    "varchar": pa.string(),
+    "integer": pa.int32(),
+    "bigint": pa.int64(),
+    "date": pa.date32(),
+    "varchar[]": pa.list_(pa.string()),
+}
 
 
 def _arrow_schema(columns: list[Column]) -> pa.Schema:
@@ -66,8 +71,10 @@ def _letters_table(letters: list[Loaded]) -> pa.Table:
         "source_file": [r["source_file"] for r in records],
         "source_path": [letter.path for letter in letters],
         "file_size": [letter.size for letter in letters],
-        **{field.name: [_date(r[field.name]) for r in records] if field.sql == "date" else [r[field.name] for r in records]
-           for field in LETTER_FIELDS},
+        **{
+            field.name: [_date(r[field.name]) for r in records] if field.sql == "date" else [r[field.name] for r in records]
+            for field in LETTER_FIELDS
+        },
         "full_text": [letter.text for letter in letters],
     }
     return pa.table(columns, schema=_SCHEMAS["letters"])
@@ -75,21 +82,27 @@ def _letters_table(letters: list[Loaded]) -> pa.Table:
 
 def _items_table(letters: list[Loaded]) -> pa.Table:
     rows: list[tuple[str, Any]] = [(letter.record["sha256"] or "", item) for letter in letters for item in letter.record["items"]]
-    return pa.table({
-        "sha256": [sha for sha, _ in rows],
-        **{field.name: [item[field.name] for _, item in rows] for field in ITEM_FIELDS},
-    }, schema=_SCHEMAS["items"])
+    return pa.table(
+        {
+            "sha256": [sha for sha, _ in rows],
+            **{field.name: [item[field.name] for _, item in rows] for field in ITEM_FIELDS},
+        },
+        schema=_SCHEMAS["items"],
+    )
 
 
 def _citations_table(letters: list[Loaded]) -> pa.Table:
     rows = list(_citation_rows(letters))
-    return pa.table({
-        "sha256": [row[0] for row in rows],
-        "item_ordinal": [row[1] for row in rows],
-        "party": [row[2] for row in rows],
-        "citation_ordinal": [row[3] for row in rows],
-        **{field.name: [row[4][field.name] for row in rows] for field in CITATION_FIELDS},
-    }, schema=_SCHEMAS["citations"])
+    return pa.table(
+        {
+            "sha256": [row[0] for row in rows],
+            "item_ordinal": [row[1] for row in rows],
+            "party": [row[2] for row in rows],
+            "citation_ordinal": [row[3] for row in rows],
+            **{field.name: [row[4][field.name] for row in rows] for field in CITATION_FIELDS},
+        },
+        schema=_SCHEMAS["citations"],
+    )
 
 
 def _citation_rows(letters: list[Loaded]) -> Iterator[tuple[str, int, str, int, Any]]:

@@ -39,8 +39,9 @@ class RunCounts:
     kinds: Counter[str] = field(default_factory=Counter)
 
 
-def load_files(files: list[str], home: Path, pool: WorkerPool, batch_size: int, quiet: bool,
-               head: Head | None = None) -> tuple[str, RunCounts]:
+def load_files(
+    files: list[str], home: Path, pool: WorkerPool, batch_size: int, quiet: bool, head: Head | None = None
+) -> tuple[str, RunCounts]:
     """Load `files` into the raw database of `home` with the workers of `pool`: (load id, counts).
     `head`: the first files, sent already (see ingest.load.head)."""
     with ExitStack() as stack:
@@ -74,10 +75,9 @@ def reparse_stale(home: Path, workers: int | None, batch_size: int, quiet: bool)
         failures: list[str] = []
         status = "failed"
         try:
-            with WorkerPool(workers, len(stale), len(stale)) as pool, \
-                    progress(len(stale), "letter", "reparse", quiet) as bar:
+            with WorkerPool(workers, len(stale), len(stale)) as pool, progress(len(stale), "letter", "reparse", quiet) as bar:
                 pending: list[LetterRecord] = []
-                chunks = (stale[i:i + pool.chunk] for i in range(0, len(stale), pool.chunk))
+                chunks = (stale[i : i + pool.chunk] for i in range(0, len(stale), pool.chunk))
                 for results in pool.map(reparse_texts, chunks):
                     for result in results:
                         if isinstance(result, dict):

@@ -68,11 +68,22 @@ _LOAD_ID = Column("load_id", "varchar", nullable=False)
 
 # The parts of each data table a worker builds (the loader adds the run's columns: RUN_COLUMNS).
 ROW_COLUMNS: dict[str, list[Column]] = {
-    "letters": [_SHA256, Column("source_file", "varchar", False), Column("source_path", "varchar", False),
-                Column("file_size", "bigint", False), *LETTER_FIELDS, Column("full_text", "varchar", False)],
+    "letters": [
+        _SHA256,
+        Column("source_file", "varchar", False),
+        Column("source_path", "varchar", False),
+        Column("file_size", "bigint", False),
+        *LETTER_FIELDS,
+        Column("full_text", "varchar", False),
+    ],
     "items": [_SHA256, *ITEM_FIELDS],
-    "citations": [_SHA256, Column("item_ordinal", "integer", False), Column("party", "varchar", False),
-                  Column("citation_ordinal", "integer", False), *CITATION_FIELDS],
+    "citations": [
+        _SHA256,
+        Column("item_ordinal", "integer", False),
+        Column("party", "varchar", False),
+        Column("citation_ordinal", "integer", False),
+        *CITATION_FIELDS,
+    ],
 }
 RUN_COLUMNS: dict[str, list[Column]] = {
     "letters": [Column("parser_version", "varchar", False), _LOAD_ID, Column("loaded_at", "timestamp", False)],

@@ -116,19 +116,38 @@ class RawStore:
         self.con.execute("begin transaction")
         try:
             if batch.letters:
-                self._insert("letters", pa.concat_tables([part.letters for part in batch.letters]),
-                             parser_version=parser_version, load_id=load_id, loaded_at=now)
+                self._insert(
+                    "letters",
+                    pa.concat_tables([part.letters for part in batch.letters]),
+                    parser_version=parser_version,
+                    load_id=load_id,
+                    loaded_at=now,
+                )
                 self._insert("items", pa.concat_tables([part.items for part in batch.letters]), load_id=load_id)
                 self._insert("citations", pa.concat_tables([part.citations for part in batch.letters]), load_id=load_id)
             bad = batch.quarantined
-            self._insert_lists("quarantine", {
-                "source_path": [q.path for q in bad], "source_file": [Path(q.path).name for q in bad],
-                "sha256": [q.sha256 for q in bad], "file_size": [q.size for q in bad],
-                "error_kind": [q.kind for q in bad], "message": [q.message for q in bad],
-            }, load_id=load_id, quarantined_at=now)
-            self._insert_lists("sources", {
-                "sha256": [sha for sha, _ in batch.sources], "source_path": [path for _, path in batch.sources],
-            }, load_id=load_id, first_seen_at=now)
+            self._insert_lists(
+                "quarantine",
+                {
+                    "source_path": [q.path for q in bad],
+                    "source_file": [Path(q.path).name for q in bad],
+                    "sha256": [q.sha256 for q in bad],
+                    "file_size": [q.size for q in bad],
+                    "error_kind": [q.kind for q in bad],
+                    "message": [q.message for q in bad],
+                },
+                load_id=load_id,
+                quarantined_at=now,
+            )
+            self._insert_lists(
+                "sources",
+                {
+                    "sha256": [sha for sha, _ in batch.sources],
+                    "source_path": [path for _, path in batch.sources],
+                },
+                load_id=load_id,
+                first_seen_at=now,
+            )
             self.con.execute(
                 "update raw.ingest_runs set files_seen = files_seen + ?, loaded = loaded + ?, "
                 "duplicates = duplicates + ?, quarantined = quarantined + ? where load_id = ?",
@@ -145,8 +164,7 @@ class RawStore:
         if not next(iter(columns.values())):
             return
         selects = [f"unnest(?) as {name}" for name in columns] + [f"? as {name}" for name in run_values]
-        self.con.execute(f"insert into raw.{table} by name select {', '.join(selects)}",
-                         [*columns.values(), *run_values.values()])
+        self.con.execute(f"insert into raw.{table} by name select {', '.join(selects)}", [*columns.values(), *run_values.values()])
 
     def _insert(self, table: str, rows: pa.Table, **run_values: Any) -> None:
         """Arrow rows into raw.<table>, with the run's columns (one value for all rows) added in SQL."""
@@ -155,8 +173,7 @@ class RawStore:
         run_columns = "".join(f", ? as {column}" for column in run_values)
         self.con.register("batch_rows", rows)
         try:
-            self.con.execute(f"insert into raw.{table} by name select *{run_columns} from batch_rows",
-                             list(run_values.values()))
+            self.con.execute(f"insert into raw.{table} by name select *{run_columns} from batch_rows", list(run_values.values()))
         finally:
             self.con.unregister("batch_rows")
 
@@ -180,8 +197,9 @@ class RawStore:
         self.con.execute("begin transaction")
         try:
             self.con.register("new", letters)
-            self.con.execute(f"update raw.letters set {assignments}, parser_version = ? from new "
-                             "where raw.letters.sha256 = new.sha256", [parser_version])
+            self.con.execute(
+                f"update raw.letters set {assignments}, parser_version = ? from new where raw.letters.sha256 = new.sha256", [parser_version]
+            )
             self.con.unregister("new")
             for table in ("items", "citations"):
                 self.con.execute(f"delete from raw.{table} where sha256 in (select unnest(?))", [shas])

@@ -31,8 +31,10 @@ _FAMILIES = (
     # ODG is published by the Work Loss Data Institute; ACOEM's guidelines are titled
     # "Occupational Medicine Practice Guidelines".
     ("ODG", re.compile(r"Official\s+Disability\s+Guidelines?|\bODG\b|Work\s+Loss\s+Data\s+Institute", re.IGNORECASE)),
-    ("ACOEM", re.compile(r"\bACOEM\b|American\s+College\s+of\s+Occupational|Occupational\s+Medicine\s+Practice\s+Guidelines",
-                         re.IGNORECASE)),
+    (
+        "ACOEM",
+        re.compile(r"\bACOEM\b|American\s+College\s+of\s+Occupational|Occupational\s+Medicine\s+Practice\s+Guidelines", re.IGNORECASE),
+    ),
 )
 
 
@@ -62,20 +64,18 @@ def _parse_paragraph(paragraph: str) -> tuple[Citation, ...]:
 
 
 def _sentence_citations(sentence: str) -> list[Citation]:
-    body = sentence[len(_SENTENCE):]
+    body = sentence[len(_SENTENCE) :]
     non_mtus = _NON_MTUS.match(body)
     if non_mtus:
-        title = _strip_period(body[non_mtus.end():])
-        return [Citation(source="NON_MTUS", family=_family(title), title=title,
-                         year=None, sections=None, text=sentence)]
+        title = _strip_period(body[non_mtus.end() :])
+        return [Citation(source="NON_MTUS", family=_family(title), title=title, year=None, sections=None, text=sentence)]
     mtus = _MTUS.match(body)
     if mtus is None:
         title = _strip_period(body)
-        return [Citation(source="NON_MTUS", family=_family(title), title=title,
-                         year=None, sections=None, text=sentence)]
+        return [Citation(source="NON_MTUS", family=_family(title), title=title, year=None, sections=None, text=sentence)]
     return [
         Citation(source="MTUS", family="MTUS", title=title, year=year, sections=sections, text=sentence)
-        for title, year, sections in _mtus_chapters(body[mtus.end():])
+        for title, year, sections in _mtus_chapters(body[mtus.end() :])
     ]
 
 

@@ -10,17 +10,24 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ],
         start=1,
     )
     for name in names
 }
-_MONTH_NAMES = "|".join(
-    form for name in sorted(_MONTHS, key=len, reverse=True) for form in (name.capitalize(), name.upper())
-)
+_MONTH_NAMES = "|".join(form for name in sorted(_MONTHS, key=len, reverse=True) for form in (name.capitalize(), name.upper()))
 
 # Numeric dates may carry a stray space after a separator where a line wrapped ("10/14/ 2016").
 # Patterns start with a plain character class (the digit boundary is checked after it), so the

@@ -12,8 +12,7 @@ import re
 
 from ingest.parse.dates import to_iso
 
-FIELDS = ("case_number", "date_assigned", "decision_date", "priority",
-          "date_of_injury", "ur_denial_date", "application_received")
+FIELDS = ("case_number", "date_assigned", "decision_date", "priority", "date_of_injury", "ur_denial_date", "application_received")
 
 _LABELS = {
     "case_number": r"Case\s+Number\s*:",
@@ -35,9 +34,7 @@ _VALUES = {
 # The kind of value each label waits for: a date unless said otherwise.
 _VALUE_KIND = dict.fromkeys(_LABELS, "date_value") | {"case_number": "case_value", "priority": "priority_value"}
 # Every token starts with a capital or a digit: the lookahead rejects other positions at once.
-_TOKEN = re.compile(
-    "(?=[A-Z0-9])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in {**_LABELS, **_VALUES}.items()) + ")"
-)
+_TOKEN = re.compile("(?=[A-Z0-9])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in {**_LABELS, **_VALUES}.items()) + ")")
 
 
 def parse_header(lines: list[str]) -> dict[str, str | None]:

@@ -59,7 +59,7 @@ def parse_items(section: list[str]) -> list[Item]:
     items = []
     bounds = starts[1:] + [len(lines)]
     for ordinal, (start, index, end) in enumerate(zip(starts, decisions, bounds), start=1):
-        items.append(_item(ordinal, lines[start:index + 1], lines[index + 1:end]))
+        items.append(_item(ordinal, lines[start : index + 1], lines[index + 1 : end]))
     return items
 
 
@@ -80,7 +80,7 @@ def _split_markers(section: list[str]) -> tuple[list[str], list[int]]:
         glued = list(_GLUED.finditer(lines[index]))
         if glued:
             cut = glued[-1].end()
-            lines[index:index + 1] = [lines[index][:cut], lines[index][cut:]]
+            lines[index : index + 1] = [lines[index][:cut], lines[index][cut:]]
             unglued = True
     return lines, _ending_in_decision(lines) if unglued else candidates
 
@@ -119,7 +119,7 @@ def _is_decision(lines: list[str], index: int) -> bool:
             return False
     elif index == 0 or not lines[index - 1].endswith(":"):
         return False
-    following = next((line for line in lines[index + 1:] if line), "")
+    following = next((line for line in lines[index + 1 :] if line), "")
     return following.startswith(_MARKERS)
 
 
@@ -132,7 +132,7 @@ def _header_start(lines: list[str], index: int, floor: int) -> int:
         above = lines[start - 1]
         if not above or above.startswith(_MARKERS) or _INTRO.search(above):
             break
-        if _CLOSES.search(above) and not _needs_more(lines[start:index + 1]):
+        if _CLOSES.search(above) and not _needs_more(lines[start : index + 1]):
             break
         start -= 1
     return start
@@ -175,7 +175,7 @@ def _fields(body: str) -> dict[str, str]:
             starts.append((found, marker))
             position = found + len(marker)
     ends = [found for found, _ in starts[1:]] + [len(body)]
-    return {marker: body[found + len(marker):end] for (found, marker), end in zip(starts, ends)}
+    return {marker: body[found + len(marker) : end] for (found, marker), end in zip(starts, ends)}
 
 
 def _treatment(name: str) -> tuple[str, str | None]:
@@ -188,8 +188,8 @@ def _treatment(name: str) -> tuple[str, str | None]:
     modified = _MODIFIED.search(name, 1)  # X is at least one character
     if modified is None:
         return name, None
-    original = name[:modified.start()].strip()
-    remaining = _REMAINING.search(name[modified.end():])
+    original = name[: modified.start()].strip()
+    remaining = _REMAINING.search(name[modified.end() :])
     if remaining is None:
         return original, original
     treatment = remaining.group("treatment").strip()

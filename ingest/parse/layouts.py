@@ -67,9 +67,9 @@ def find_sections(lines: list[str]) -> Sections:
         return Sections(
             layout=layout,
             header=lines[:reviewer],
-            reviewer=lines[reviewer + 1:marks[1]],
-            summary=lines[marks[1] + 1:marks[2]],
-            decisions=lines[marks[2] + 1:],
+            reviewer=lines[reviewer + 1 : marks[1]],
+            summary=lines[marks[1] + 1 : marks[2]],
+            decisions=lines[marks[2] + 1 :],
         )
     if not any(lines):
         raise ParseError("empty", "empty document: no text")

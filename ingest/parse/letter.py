@@ -15,8 +15,9 @@ from ingest.record import LetterRecord
 # Both labels are found by their "(": starting with that literal lets the regex engine skip ahead
 # to it, where a case-blind "State" or "Certification" was tried at every position of the section;
 # the lookbehind then checks the word before it.
-_LICENSURE = re.compile(r"\((?<=State\()s\)\s+of\s+Licensure\s*:(?P<value>.*?)(?=Certification\(s\)/Specialty\s*:|$)",
-                        re.IGNORECASE | re.DOTALL)
+_LICENSURE = re.compile(
+    r"\((?<=State\()s\)\s+of\s+Licensure\s*:(?P<value>.*?)(?=Certification\(s\)/Specialty\s*:|$)", re.IGNORECASE | re.DOTALL
+)
 # "California,North Carolina", "Texas, Ohio and California", "Iowa; Utah", "Ohio & Texas".
 _STATE_SEPARATOR = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*")
 _SPECIALTY = re.compile(r"\((?<=Certification\()s\)/Specialty\s*:(?P<value>.*)$", re.IGNORECASE | re.DOTALL)

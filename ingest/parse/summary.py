@@ -12,10 +12,8 @@ _AGE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:(?:year|yr)s?\s*-?\s*old\b|y/o\b|yo\b)
 # The lookaheads below name the first characters a match can start with: they reject most
 # positions at once, where trying every alternative there made these searches slow.
 _SEX = re.compile(r"\b(?=[fmwgl])(female|male|woman|man|gentleman|lady)\b", re.IGNORECASE)
-_SEX_WORDS = {"female": "female", "woman": "female", "lady": "female",
-              "male": "male", "man": "male", "gentleman": "male"}
-_INJURY = re.compile(
-    rf"(?:injur(?:y|ies)|occupational\s+claim|claim)\b[^.]{{0,60}}?(?P<date>{DATE})", re.IGNORECASE)
+_SEX_WORDS = {"female": "female", "woman": "female", "lady": "female", "male": "male", "man": "male", "gentleman": "male"}
+_INJURY = re.compile(rf"(?:injur(?:y|ies)|occupational\s+claim|claim)\b[^.]{{0,60}}?(?P<date>{DATE})", re.IGNORECASE)
 # A sentence ends at a full stop followed by a space, the end, or the next sentence's capitalised
 # word right behind it, as letters sometimes print it ("... infection.The progress").
 _STOP = r"\.(?=\s|$|[A-Z][a-z])"
@@ -31,8 +29,7 @@ _DIAGNOSIS = re.compile(
     r"(?=[dbut])(?:diagnos(?:is|es)\b[^.:]{0,40}?\b(?:(?:(?:are|is|was|were)\s+)?(?:noted|documented)\s+(?:to\s+include|as)"
     r"|include[sd]?|of|are|is|was|were)(?:\s+documented)?(?:\s+(?:as|is)\b)?"
     r"|diagnosed\s+(?:as\s+having|with|as)"
-    r"|(?:being\s+treated|undergoing\s+treatments?|treated)\s+for(?:\s+the\s+diagnos[ie]s\s+of)?)"
-    + _LIST,
+    r"|(?:being\s+treated|undergoing\s+treatments?|treated)\s+for(?:\s+the\s+diagnos[ie]s\s+of)?)" + _LIST,
     re.IGNORECASE,
 )
 _CLAIM = re.compile(r"filed\s+a\s+claim\s+for" + _LIST, re.IGNORECASE)
@@ -52,18 +49,110 @@ _QUALIFIER = re.compile(
 # A piece made only of these words names where, not what ("fascia", "left ankle", "ligaments of
 # other parts of neck"): it belongs to a neighbouring piece, as in "strain of muscle, fascia and
 # tendon at neck level" or "neck and back pain".
-_PLACE_WORDS = frozenset({
-    "neck", "back", "low", "lower", "mid", "middle", "upper", "thoracic", "cervical", "lumbar", "lumbosacral",
-    "sacral", "sacroiliac", "spine", "spinal", "pelvis", "pelvic", "hip", "hips", "knee", "knees", "ankle",
-    "ankles", "foot", "feet", "heel", "toe", "toes", "hand", "hands", "wrist", "wrists", "finger", "fingers",
-    "thumb", "elbow", "elbows", "arm", "arms", "forearm", "leg", "legs", "thigh", "thighs", "buttock",
-    "buttocks", "shoulder", "shoulders", "head", "face", "scalp", "jaw", "chest", "abdomen", "groin", "rib",
-    "ribs", "wall", "thorax", "girdle", "limb", "limbs", "extremity", "extremities", "joint", "joints",
-    "ligament", "ligaments", "muscle", "muscles", "fascia", "tendon", "tendons", "level", "region", "side",
-    "sided", "part", "parts", "site", "right", "left", "bilateral", "medial", "lateral", "other", "unspecified",
-    "specified", "multiple", "of", "the", "at", "in", "to", "and", "or", "initial", "subsequent", "encounter",
-    "sequela",
-})
+_PLACE_WORDS = frozenset(
+    {
+        "neck",
+        "back",
+        "low",
+        "lower",
+        "mid",
+        "middle",
+        "upper",
+        "thoracic",
+        "cervical",
+        "lumbar",
+        "lumbosacral",
+        "sacral",
+        "sacroiliac",
+        "spine",
+        "spinal",
+        "pelvis",
+        "pelvic",
+        "hip",
+        "hips",
+        "knee",
+        "knees",
+        "ankle",
+        "ankles",
+        "foot",
+        "feet",
+        "heel",
+        "toe",
+        "toes",
+        "hand",
+        "hands",
+        "wrist",
+        "wrists",
+        "finger",
+        "fingers",
+        "thumb",
+        "elbow",
+        "elbows",
+        "arm",
+        "arms",
+        "forearm",
+        "leg",
+        "legs",
+        "thigh",
+        "thighs",
+        "buttock",
+        "buttocks",
+        "shoulder",
+        "shoulders",
+        "head",
+        "face",
+        "scalp",
+        "jaw",
+        "chest",
+        "abdomen",
+        "groin",
+        "rib",
+        "ribs",
+        "wall",
+        "thorax",
+        "girdle",
+        "limb",
+        "limbs",
+        "extremity",
+        "extremities",
+        "joint",
+        "joints",
+        "ligament",
+        "ligaments",
+        "muscle",
+        "muscles",
+        "fascia",
+        "tendon",
+        "tendons",
+        "level",
+        "region",
+        "side",
+        "sided",
+        "part",
+        "parts",
+        "site",
+        "right",
+        "left",
+        "bilateral",
+        "medial",
+        "lateral",
+        "other",
+        "unspecified",
+        "specified",
+        "multiple",
+        "of",
+        "the",
+        "at",
+        "in",
+        "to",
+        "and",
+        "or",
+        "initial",
+        "subsequent",
+        "encounter",
+        "sequela",
+    }
+)
 # Words that qualify a place without naming a condition ("persistent left sided neck and shoulder
 # pain", "rule out cervical and lumbar spine herniated nucleus pulposus"): with them a piece still
 # names only where.
@@ -139,9 +228,11 @@ def _part_diagnoses(part: str) -> list[str]:
         last = index == len(pieces) - 1
         words = _WORD.findall(piece.lower())
         place = bool(words) and all(word in _WHERE_WORDS for word in words)
-        if found and (_QUALIFIER.match(piece)
-                      or (place and (last or _LISTS_PLACES.search(found[-1])))
-                      or (piece.lower() in _LONE_CONDITION and " " not in piece)):
+        if found and (
+            _QUALIFIER.match(piece)
+            or (place and (last or _LISTS_PLACES.search(found[-1])))
+            or (piece.lower() in _LONE_CONDITION and " " not in piece)
+        ):
             found[-1] += separator_before + piece
         elif place and not last:
             pending = piece + pieces[index + 1]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 
 # pypdfium2 reports a PDF's hyphen glyph at a line end as U+FFFE where poppler gives "-".
-_CHAR_FIXES = {"\ufffe": "-", "\u00ad": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " ",
-               "\v": "\n", "\u2028": "\n", "\u2029": "\n"}
+_CHAR_FIXES = {"\ufffe": "-", "\u00ad": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " ", "\v": "\n", "\u2028": "\n", "\u2029": "\n"}
 # A line that ends in a hyphen continues the word on the next line ("x-" / "ray" is "x-ray"):
 # pypdfium2 joins such lines itself, pdftotext keeps the break.
 # (The lookbehind sits after the literal "-" so the regex engine can skip ahead to hyphens.)

@@ -29,55 +29,163 @@ SYNTHETIC_YEAR = 99
 
 # (DWC category, share of requests, overturn rate, treatments, MTUS chapter, sections)
 _SERVICES: list[tuple[str, float, float, list[str], str, list[str]]] = [
-    ("Pharmaceuticals", 0.42, 0.08, [
-        "Norco 10/325mg #60", "Tramadol 50mg #90", "Cyclobenzaprine 7.5mg #60", "Omeprazole 20mg #30",
-        "Naproxen 550mg #60", "Gabapentin 300mg #90", "Lidoderm 5% patch #30", "Ibuprofen 800mg #90",
-        "Flurbiprofen 20%, Baclofen 5%, Lidocaine 5% in cream base", "Tizanidine 4mg #60",
-        "Duloxetine 30mg #30", "Zolpidem 10mg #30", "Celecoxib 200mg #30", "Pantoprazole 20mg #60",
-    ], "Chronic Pain Medical Treatment", [
-        "Opioids, criteria for use", "Muscle relaxants (for pain)", "NSAIDs, GI symptoms & cardiovascular risk",
-        "Topical analgesics", "Anti-epilepsy drugs (AEDs)", "Antidepressants for chronic pain",
-    ]),
-    ("Rehabilitation", 0.18, 0.10, [
-        "Physical therapy 2 times a week for 6 weeks for the lumbar spine", "Chiropractic treatment 8 sessions",
-        "Acupuncture 6 sessions for the cervical spine", "Occupational therapy 12 sessions for the right wrist",
-        "Aquatic therapy 2 times a week for 4 weeks",
-    ], "Chronic Pain Medical Treatment", ["Physical medicine treatment", "Manual therapy & manipulation"]),
-    ("Diagnostic Testing", 0.15, 0.09, [
-        "MRI of the lumbar spine without contrast", "MRI of the right shoulder", "EMG/NCV of the bilateral upper extremities",
-        "X-rays of the cervical spine", "Urine drug screen", "CT scan of the left knee",
-    ], "Low Back Complaints", ["Special Studies", "Diagnostic Criteria"]),
-    ("DMEPOS", 0.08, 0.07, [
-        "TENS unit purchase", "Lumbar support brace", "Cold therapy unit rental for 7 days", "Home exercise kit",
-    ], "Chronic Pain Medical Treatment", ["TENS, chronic pain (transcutaneous electrical nerve stimulation)", "Durable medical equipment"]),
-    ("Injection", 0.05, 0.12, [
-        "Lumbar epidural steroid injection at L4-5", "Right knee cortisone injection", "Trigger point injections x4",
-    ], "Low Back Complaints", ["Physical Methods", "Surgical Considerations"]),
-    ("Surgery", 0.05, 0.15, [
-        "Right shoulder arthroscopy with subacromial decompression", "Left carpal tunnel release",
-        "Associated surgical service: Post-operative physical therapy 12 sessions", "Lumbar laminectomy at L5-S1",
-    ], "Shoulder Complaints", ["Surgical Considerations"]),
-    ("Evaluation & Management", 0.04, 0.25, [
-        "Follow-up visit with pain management", "Orthopedic consultation", "Office visit times 3",
-    ], "General Approaches", ["Cornerstones of Disability Prevention and Management"]),
-    ("Psych Services", 0.02, 0.22, [
-        "Cognitive behavioral therapy 6 sessions", "Psychological evaluation",
-    ], "Stress-Related Conditions", ["Treatment"]),
-    ("Programs", 0.01, 0.20, ["Functional restoration program 80 hours", "Home health aide 4 hours per day for 2 weeks"],
-     "Chronic Pain Medical Treatment", ["Functional restoration programs (FRPs)"]),
+    (
+        "Pharmaceuticals",
+        0.42,
+        0.08,
+        [
+            "Norco 10/325mg #60",
+            "Tramadol 50mg #90",
+            "Cyclobenzaprine 7.5mg #60",
+            "Omeprazole 20mg #30",
+            "Naproxen 550mg #60",
+            "Gabapentin 300mg #90",
+            "Lidoderm 5% patch #30",
+            "Ibuprofen 800mg #90",
+            "Flurbiprofen 20%, Baclofen 5%, Lidocaine 5% in cream base",
+            "Tizanidine 4mg #60",
+            "Duloxetine 30mg #30",
+            "Zolpidem 10mg #30",
+            "Celecoxib 200mg #30",
+            "Pantoprazole 20mg #60",
+        ],
+        "Chronic Pain Medical Treatment",
+        [
+            "Opioids, criteria for use",
+            "Muscle relaxants (for pain)",
+            "NSAIDs, GI symptoms & cardiovascular risk",
+            "Topical analgesics",
+            "Anti-epilepsy drugs (AEDs)",
+            "Antidepressants for chronic pain",
+        ],
+    ),
+    (
+        "Rehabilitation",
+        0.18,
+        0.10,
+        [
+            "Physical therapy 2 times a week for 6 weeks for the lumbar spine",
+            "Chiropractic treatment 8 sessions",
+            "Acupuncture 6 sessions for the cervical spine",
+            "Occupational therapy 12 sessions for the right wrist",
+            "Aquatic therapy 2 times a week for 4 weeks",
+        ],
+        "Chronic Pain Medical Treatment",
+        ["Physical medicine treatment", "Manual therapy & manipulation"],
+    ),
+    (
+        "Diagnostic Testing",
+        0.15,
+        0.09,
+        [
+            "MRI of the lumbar spine without contrast",
+            "MRI of the right shoulder",
+            "EMG/NCV of the bilateral upper extremities",
+            "X-rays of the cervical spine",
+            "Urine drug screen",
+            "CT scan of the left knee",
+        ],
+        "Low Back Complaints",
+        ["Special Studies", "Diagnostic Criteria"],
+    ),
+    (
+        "DMEPOS",
+        0.08,
+        0.07,
+        [
+            "TENS unit purchase",
+            "Lumbar support brace",
+            "Cold therapy unit rental for 7 days",
+            "Home exercise kit",
+        ],
+        "Chronic Pain Medical Treatment",
+        ["TENS, chronic pain (transcutaneous electrical nerve stimulation)", "Durable medical equipment"],
+    ),
+    (
+        "Injection",
+        0.05,
+        0.12,
+        [
+            "Lumbar epidural steroid injection at L4-5",
+            "Right knee cortisone injection",
+            "Trigger point injections x4",
+        ],
+        "Low Back Complaints",
+        ["Physical Methods", "Surgical Considerations"],
+    ),
+    (
+        "Surgery",
+        0.05,
+        0.15,
+        [
+            "Right shoulder arthroscopy with subacromial decompression",
+            "Left carpal tunnel release",
+            "Associated surgical service: Post-operative physical therapy 12 sessions",
+            "Lumbar laminectomy at L5-S1",
+        ],
+        "Shoulder Complaints",
+        ["Surgical Considerations"],
+    ),
+    (
+        "Evaluation & Management",
+        0.04,
+        0.25,
+        [
+            "Follow-up visit with pain management",
+            "Orthopedic consultation",
+            "Office visit times 3",
+        ],
+        "General Approaches",
+        ["Cornerstones of Disability Prevention and Management"],
+    ),
+    (
+        "Psych Services",
+        0.02,
+        0.22,
+        [
+            "Cognitive behavioral therapy 6 sessions",
+            "Psychological evaluation",
+        ],
+        "Stress-Related Conditions",
+        ["Treatment"],
+    ),
+    (
+        "Programs",
+        0.01,
+        0.20,
+        ["Functional restoration program 80 hours", "Home health aide 4 hours per day for 2 weeks"],
+        "Chronic Pain Medical Treatment",
+        ["Functional restoration programs (FRPs)"],
+    ),
 ]
-_YEARS = {"Chronic Pain Medical Treatment": "2016", "Low Back Complaints": "2004", "Shoulder Complaints": "2004",
-          "General Approaches": "2004", "Stress-Related Conditions": "2004"}
+_YEARS = {
+    "Chronic Pain Medical Treatment": "2016",
+    "Low Back Complaints": "2004",
+    "Shoulder Complaints": "2004",
+    "General Approaches": "2004",
+    "Stress-Related Conditions": "2004",
+}
 _ODG = [
-    "Official Disability Guidelines (ODG), Pain (Chronic) Chapter", "Official Disability Guidelines (ODG) Low Back Chapter",
+    "Official Disability Guidelines (ODG), Pain (Chronic) Chapter",
+    "Official Disability Guidelines (ODG) Low Back Chapter",
     "Official Disability Guidelines (ODG), Shoulder, Magnetic resonance imaging (MRI)",
     "ODG Neck and Upper Back (Acute & Chronic), Physical therapy",
 ]
-_OTHER = ["ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Low Back Disorders",
-          "UpToDate, Evaluation of chronic pain in adults"]
-_DIAGNOSES = ["lumbar strain", "cervical sprain", "right shoulder impingement syndrome", "lumbar radiculopathy",
-              "left knee contusion", "carpal tunnel syndrome", "chronic pain syndrome", "major depressive disorder",
-              "thoracic sprain", "right wrist tendinitis", "post-concussion syndrome", "left ankle sprain"]
+_OTHER = ["ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Low Back Disorders", "UpToDate, Evaluation of chronic pain in adults"]
+_DIAGNOSES = [
+    "lumbar strain",
+    "cervical sprain",
+    "right shoulder impingement syndrome",
+    "lumbar radiculopathy",
+    "left knee contusion",
+    "carpal tunnel syndrome",
+    "chronic pain syndrome",
+    "major depressive disorder",
+    "thoracic sprain",
+    "right wrist tendinitis",
+    "post-concussion syndrome",
+    "left ankle sprain",
+]
 _STATES = ["California"] * 8 + ["Texas", "New York", "Florida", "Pennsylvania", "North Carolina", "Arizona", "Ohio"]
 _UPHELD_REASONS = [
     "The guidelines recommend this treatment only when there is documented objective functional improvement.",
@@ -132,30 +240,47 @@ def _letter(rng: random.Random, specialties: tuple[list[str], list[float]], case
     decisions = {item["decision"] for item in items}
 
     lines = _header(case, assigned, decided, priority, injury, ur_denial, received)
-    lines += ["", "HOW THE IMR FINAL DETERMINATION WAS MADE",
-              *_wrap("MAXIMUS Federal Services sent the complete case file to an expert reviewer. This letter is "
-                     "SYNTHETIC: generated for testing, it describes no real person or decision."),
-              "The Expert Reviewer has the following credentials:",
-              *_wrap("State(s) of Licensure: " + ",".join(states)),
-              *_wrap("Certification(s)/Specialty: " + ", ".join(chosen)),
-              "", "CLINICAL CASE SUMMARY",
-              *_wrap(f"The injured worker is a {age} year old {sex}, who sustained an industrial injury on "
-                     f"{injury.month}-{injury.day}-{injury.year % 100:02d}. The diagnoses include "
-                     f"{_series(diagnoses)}. On {ur_denial.month}-{ur_denial.day}-{ur_denial.year % 100:02d}, "
-                     "utilization review non-certified the requests."),
-              "", "IMR ISSUES, DECISIONS AND RATIONALES",
-              "The Final Determination was based on decisions for the disputed items/services set forth below:"]
+    lines += [
+        "",
+        "HOW THE IMR FINAL DETERMINATION WAS MADE",
+        *_wrap(
+            "MAXIMUS Federal Services sent the complete case file to an expert reviewer. This letter is "
+            "SYNTHETIC: generated for testing, it describes no real person or decision."
+        ),
+        "The Expert Reviewer has the following credentials:",
+        *_wrap("State(s) of Licensure: " + ",".join(states)),
+        *_wrap("Certification(s)/Specialty: " + ", ".join(chosen)),
+        "",
+        "CLINICAL CASE SUMMARY",
+        *_wrap(
+            f"The injured worker is a {age} year old {sex}, who sustained an industrial injury on "
+            f"{injury.month}-{injury.day}-{injury.year % 100:02d}. The diagnoses include "
+            f"{_series(diagnoses)}. On {ur_denial.month}-{ur_denial.day}-{ur_denial.year % 100:02d}, "
+            "utilization review non-certified the requests."
+        ),
+        "",
+        "IMR ISSUES, DECISIONS AND RATIONALES",
+        "The Final Determination was based on decisions for the disputed items/services set forth below:",
+    ]
     for item in items:
         lines += item.pop("_lines")
     text = "\n".join(lines) + "\n"
     name = f"{case}.txt"
     record = {
-        "source_file": name, "sha256": sha256_of(text.encode("utf-8")), "case_number": case,
-        "decision_date": decided.isoformat(), "date_assigned": assigned.isoformat(),
-        "date_of_injury": injury.isoformat(), "ur_denial_date": ur_denial.isoformat(),
-        "application_received": received.isoformat(), "priority": priority,
-        "reviewer_licensure": [USPS[state] for state in states], "reviewer_specialties": chosen,
-        "patient_age": age, "patient_sex": sex, "diagnoses": diagnoses,
+        "source_file": name,
+        "sha256": sha256_of(text.encode("utf-8")),
+        "case_number": case,
+        "decision_date": decided.isoformat(),
+        "date_assigned": assigned.isoformat(),
+        "date_of_injury": injury.isoformat(),
+        "ur_denial_date": ur_denial.isoformat(),
+        "application_received": received.isoformat(),
+        "priority": priority,
+        "reviewer_licensure": [USPS[state] for state in states],
+        "reviewer_specialties": chosen,
+        "patient_age": age,
+        "patient_sex": sex,
+        "diagnoses": diagnoses,
         "determination": decisions.pop() if len(decisions) == 1 else "partially overturned",
         "items": items,
     }
@@ -167,8 +292,9 @@ def _item_count(rng: random.Random) -> int:
     return min(20, 1 + int(rng.expovariate(0.6)))
 
 
-def _header(case: str, assigned: dt.date, decided: dt.date, priority: str, injury: dt.date,
-            ur_denial: dt.date, received: dt.date) -> list[str]:
+def _header(
+    case: str, assigned: dt.date, decided: dt.date, priority: str, injury: dt.date, ur_denial: dt.date, received: dt.date
+) -> list[str]:
     def us(day: dt.date) -> str:
         return day.strftime("%m/%d/%Y")
 
@@ -182,8 +308,7 @@ def _header(case: str, assigned: dt.date, decided: dt.date, priority: str, injur
 
 
 def _item(rng: random.Random, ordinal: int, decided: dt.date) -> dict[str, Any]:
-    category, _, overturn_rate, treatments, chapter, sections = rng.choices(
-        _SERVICES, [service[1] for service in _SERVICES])[0]
+    category, _, overturn_rate, treatments, chapter, sections = rng.choices(_SERVICES, [service[1] for service in _SERVICES])[0]
     treatment = rng.choice(treatments)
     if rng.random() < 0.05:
         day = decided - dt.timedelta(days=rng.randrange(30, 90))
@@ -193,20 +318,31 @@ def _item(rng: random.Random, ordinal: int, decided: dt.date) -> dict[str, Any]:
     header = f"{treatment}: {decision.capitalize()}"
     if category == "Rehabilitation" and rng.random() < 0.15:
         original = f"{treatment}, 12 sessions"
-        header = (f"{original} was the original request. {treatment}, 6 sessions was authorized by the Claims "
-                  f"Administrator. The remaining IMR eligible portion of the original request, {treatment}, "
-                  f"6 sessions is: {decision.capitalize()}")
+        header = (
+            f"{original} was the original request. {treatment}, 6 sessions was authorized by the Claims "
+            f"Administrator. The remaining IMR eligible portion of the original request, {treatment}, "
+            f"6 sessions is: {decision.capitalize()}"
+        )
         treatment = f"{treatment}, 6 sessions"
     ca_sentences, ca = _citations(rng, chapter, sections, "Claims Administrator")
     reviewer_sentences, reviewer = _citations(rng, chapter, sections, "Expert Reviewer")
     reasons = _OVERTURNED_REASONS if decision == "overturned" else _UPHELD_REASONS
     verdict = "is medically necessary" if decision == "overturned" else "is not medically necessary"
     rationale = " ".join(rng.sample(reasons, 2)) + f" Therefore, the request for {treatment} {verdict}."
-    lines = [*_wrap(header), *_wrap("Claims Administrator guideline: " + ca_sentences),
-             *_wrap("MAXIMUS guideline: " + reviewer_sentences), *_wrap("Decision rationale: " + rationale)]
+    lines = [
+        *_wrap(header),
+        *_wrap("Claims Administrator guideline: " + ca_sentences),
+        *_wrap("MAXIMUS guideline: " + reviewer_sentences),
+        *_wrap("Decision rationale: " + rationale),
+    ]
     return {
-        "ordinal": ordinal, "treatment": treatment, "original_request": original, "decision": decision,
-        "claims_administrator_citations": ca, "reviewer_citations": reviewer, "rationale": rationale,
+        "ordinal": ordinal,
+        "treatment": treatment,
+        "original_request": original,
+        "decision": decision,
+        "claims_administrator_citations": ca,
+        "reviewer_citations": reviewer,
+        "rationale": rationale,
         "_lines": lines,
     }
 
@@ -224,15 +360,13 @@ def _citations(rng: random.Random, chapter: str, sections: list[str], party: str
         year, section = _YEARS[chapter], rng.choice(sections)
         text = f"Decision based on MTUS {chapter} {year}, Section(s): {section}."
         sentences.append(text)
-        citations.append({"source": "MTUS", "family": "MTUS", "title": chapter, "year": year,
-                          "sections": section, "text": text})
+        citations.append({"source": "MTUS", "family": "MTUS", "title": chapter, "year": year, "sections": section, "text": text})
     if roll < 0.25 or rng.random() < 0.4:
         title, family = (rng.choice(_ODG), "ODG") if rng.random() < 0.85 else (rng.choice(_OTHER), None)
         family = family or ("ACOEM" if title.startswith("ACOEM") else "OTHER")
         text = f"Decision based on Non-MTUS Citation {title}."
         sentences.append(text)
-        citations.append({"source": "NON_MTUS", "family": family, "title": title, "year": None,
-                          "sections": None, "text": text})
+        citations.append({"source": "NON_MTUS", "family": family, "title": title, "year": None, "sections": None, "text": text})
     return " ".join(sentences), citations
 
 
