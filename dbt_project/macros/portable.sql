@@ -88,3 +88,76 @@
 {% macro spark__sha256_key(sha256) -%}
     cast(conv(substr({{ sha256 }}, 1, 15), 16, 10) as bigint)
 {%- endmacro %}
+
+
+{#- One row per element of a list column, as a select-list expression (DuckDB unnest, Spark explode). -#}
+{% macro explode(list) -%}
+    {{ return(adapter.dispatch('explode', 'imr_warehouse')(list)) }}
+{%- endmacro %}
+
+{% macro default__explode(list) -%}
+    unnest({{ list }})
+{%- endmacro %}
+
+{% macro spark__explode(list) -%}
+    explode({{ list }})
+{%- endmacro %}
+
+
+{#- One row per element of a list column with its position, counted from 0, as select-list columns
+    named `position` and `value` (the names given). -#}
+{% macro explode_with_position(list, position='position', value='value') -%}
+    {{ return(adapter.dispatch('explode_with_position', 'imr_warehouse')(list, position, value)) }}
+{%- endmacro %}
+
+{% macro default__explode_with_position(list, position, value) -%}
+    generate_subscripts({{ list }}, 1) - 1 as {{ position }}, unnest({{ list }}) as {{ value }}
+{%- endmacro %}
+
+{% macro spark__explode_with_position(list, position, value) -%}
+    posexplode({{ list }}) as ({{ position }}, {{ value }})
+{%- endmacro %}
+
+
+{#- A string split on every match of a regular expression, as a list. -#}
+{% macro split_regex(text, pattern) -%}
+    {{ return(adapter.dispatch('split_regex', 'imr_warehouse')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__split_regex(text, pattern) -%}
+    string_split_regex({{ text }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro spark__split_regex(text, pattern) -%}
+    split({{ text }}, {{ pattern }}, -1)
+{%- endmacro %}
+
+
+{#- Every match of a regular expression replaced; `replacement` names groups as \1, \2 (written
+    as Java's $1, $2 on Spark). -#}
+{% macro regexp_replace_all(text, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'imr_warehouse')(text, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, {{ pattern }}, {{ sql_string(replacement) }}, 'g')
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, {{ pattern }}, {{ sql_string(modules.re.sub('\\\\(\\d)', '$\\1', replacement)) }})
+{%- endmacro %}
+
+
+{#- The distinct values of a string column within a group, sorted and joined with `separator`
+    (an aggregate). -#}
+{% macro sorted_distinct_join(column, separator) -%}
+    {{ return(adapter.dispatch('sorted_distinct_join', 'imr_warehouse')(column, separator)) }}
+{%- endmacro %}
+
+{% macro default__sorted_distinct_join(column, separator) -%}
+    string_agg(distinct {{ column }}, {{ separator }} order by {{ column }})
+{%- endmacro %}
+
+{% macro spark__sorted_distinct_join(column, separator) -%}
+    array_join(array_sort(collect_set({{ column }})), {{ separator }})
+{%- endmacro %}
