@@ -42,3 +42,28 @@ def test_truncated_before_the_decisions_heading(seed_text: str) -> None:
     with pytest.raises(ParseError, match="ends before its decisions") as error:
         parse_letter(seed_text[:cut])
     assert error.value.kind == "truncated"
+
+
+# The seed letter's second item, whose decision word the tests below change.
+SECOND = "X-Rays of the Cervical Spine with AP, lateral, flexion and extension views"
+
+
+@pytest.mark.parametrize("word", ["Partially Overturned", "Denied", "Modified", "Approved", "denied.", "Upheld in part"])
+def test_unknown_decision_word(seed_text: str, word: str) -> None:
+    text = seed_text.replace(f"{SECOND}: Overturned", f"{SECOND}: {word}")
+    with pytest.raises(ParseError, match=rf"item 2 \('{SECOND}'\) is decided '{word}'") as error:
+        parse_letter(text)
+    assert error.value.kind == "unknown_decision"
+
+
+@pytest.mark.parametrize("heading", [f"{SECOND}:", SECOND], ids=["colon", "no-colon"])
+def test_missing_decision_word(seed_text: str, heading: str) -> None:
+    with pytest.raises(ParseError, match=rf"item 2 \('{SECOND}'\) has no decision") as error:
+        parse_letter(seed_text.replace(f"{SECOND}: Overturned", heading))
+    assert error.value.kind == "unknown_decision"
+
+
+def test_unknown_decision_of_the_first_item(seed_text: str) -> None:
+    with pytest.raises(ParseError, match=r"item 1 \('MRI of the Cervical Spine'\) is decided 'Denied'") as error:
+        parse_letter(seed_text.replace("MRI of the Cervical Spine: Upheld", "MRI of the Cervical Spine: Denied"))
+    assert error.value.kind == "unknown_decision"

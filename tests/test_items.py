@@ -124,3 +124,54 @@ def test_item_cut_off_before_its_rationale_is_an_error() -> None:
     text = INTRO + "MRI of the knee: Upheld\nClaims Administrator guideline: Decision based on MTUS Knee"
     with pytest.raises(ParseError, match="truncated"):
         parse_items(split_lines(text))
+
+
+def _refused(text: str, kind: str, message: str) -> None:
+    with pytest.raises(ParseError, match=message) as error:
+        parse_items(split_lines(INTRO + text))
+    assert error.value.kind == kind
+
+
+def test_an_item_without_its_rationale_before_the_next_item_is_an_error() -> None:
+    first = "MRI of the knee: Upheld\n" + FIELDS.format(rationale="Not necessary.").split("Decision rationale:")[0]
+    _refused(
+        first + "Norco: Upheld\n" + FIELDS.format(rationale="Not necessary."),
+        "missing_rationale",
+        r"item 1 \('MRI of the knee'\) has no decision rationale before the next item \('Norco: Upheld'\)",
+    )
+
+
+def test_a_field_twice_in_one_item_is_an_error() -> None:
+    fields = FIELDS.format(rationale="Not necessary.")
+    twice = fields.replace("Decision rationale:", "MAXIMUS guideline: Decision based on ODG.\nDecision rationale:")
+    _refused("MRI of the knee: Upheld\n" + twice, "missing_rationale", "has no decision rationale before a second 'MAXIMUS guideline:'")
+
+
+def test_a_heading_without_fields_is_an_error() -> None:
+    """'Norco: Upheld' right before the next heading would vanish into the rationale above it."""
+    fields = FIELDS.format(rationale="Not necessary.")
+    _refused(
+        "MRI of the knee: Upheld\n" + fields + "Norco: Upheld\nTENS unit: Overturned\n" + fields,
+        "missing_rationale",
+        "'Norco: Upheld' reads as an item heading but no guideline or rationale follows it",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        FIELDS.format(rationale="Not necessary."),
+        "MRI of the knee: Upheld\n" + FIELDS.format(rationale="Not necessary.") + FIELDS.format(rationale="Also not."),
+    ],
+    ids=["before-any-heading", "after-a-rationale"],
+)
+def test_fields_without_an_item_heading_are_an_error(text: str) -> None:
+    _refused(text, "orphan_field", "guideline or rationale has no item heading above it")
+
+
+def test_items_count_their_rationales() -> None:
+    """Every rationale belongs to an item, so there are as many items as rationales."""
+    text = INTRO + "".join(f"Item {n}: Upheld\n" + FIELDS.format(rationale=f"Reason {n}.") for n in range(1, 8))
+    items = parse_items(split_lines(text))
+    assert len(items) == text.count("Decision rationale:") == 7
+    assert [i["rationale"] for i in items] == [f"Reason {n}." for n in range(1, 8)]

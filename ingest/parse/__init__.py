@@ -10,6 +10,6 @@ from ingest.parse.errors import ParseError
 from ingest.parse.letter import parse_letter
 
 # Stored with every loaded letter; `imr ingest --reparse` re-reads letters of another version.
-PARSER_VERSION = "1.4.0"
+PARSER_VERSION = "1.5.0"
 
 __all__ = ["PARSER_VERSION", "ParseError", "parse_letter"]

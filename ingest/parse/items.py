@@ -4,6 +4,10 @@ paragraphs and the decision rationale, item after item.
 Works on lines, because the only reliable edge between one item's rationale and the next item's
 name is a line start: the name begins after the last line that closes a sentence (or after a
 blank line, which pdftotext prints and pypdfium2 does not).
+
+The field markers are what a letter cannot lose without the text being broken, so they carry the
+structure: every run of field paragraphs is one item, named by the heading above it. An item is
+read whole or the letter is refused with the reason (`docs/parser.md`), never read in part.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from ingest.record import Decision, Item
 _CA = "Claims Administrator guideline:"
 _REVIEWER = "MAXIMUS guideline:"
 _RATIONALE = "Decision rationale:"
+# An item's fields, in the order they must come; its rationale closes it.
 _MARKERS = (_CA, _REVIEWER, _RATIONALE)
+_CLOSED = _MARKERS.index(_RATIONALE)
 # The intro sentence ends "... set forth below:". (The lookbehind sits after the literal ":" so the
 # regex engine can skip ahead to colons, where a case-blind "set" was tried at every position.)
 _INTRO = re.compile(r":(?<=set forth below:)\s*", re.IGNORECASE)
@@ -41,6 +47,9 @@ _REMAINING = re.compile(
 _DECISION_ENDINGS = tuple(
     word + stop for word in ("Upheld", "Overturned", "UPHELD", "OVERTURNED", "upheld", "overturned") for stop in ("", ".")
 )
+# The most words a decision takes after its ':' ("Partially Overturned", "Upheld in part"): more
+# is the end of a sentence, not a decision.
+_LONGEST_VERDICT = 3
 _ORIGINAL_MENTION = re.compile(r"original\s+request", re.IGNORECASE)
 _WAS_ORIGINAL = re.compile(r"was\s+the\s+original\s+request", re.IGNORECASE)
 
@@ -48,19 +57,89 @@ _WAS_ORIGINAL = re.compile(r"was\s+the\s+original\s+request", re.IGNORECASE)
 def parse_items(section: list[str]) -> list[Item]:
     """Items of the decisions section, given as normalised lines (heading excluded)."""
     lines, candidates = _split_markers(section)
-    decisions = [i for i in candidates if _is_decision(lines, i)]
-    if not decisions:
+    names = _item_names(lines)
+    if not names:
         raise ParseError("no_items", "no disputed items found (no '<item>: Upheld|Overturned' line)")
-    starts = []
-    floor = 0
-    for index in decisions:
-        starts.append(_header_start(lines, index, floor))
-        floor = index + 1
-    items = []
-    bounds = starts[1:] + [len(lines)]
-    for ordinal, (start, index, end) in enumerate(zip(starts, decisions, bounds), start=1):
-        items.append(_item(ordinal, lines[start : index + 1], lines[index + 1 : end]))
-    return items
+    # A heading with no fields after it would otherwise vanish into the rationale above it.
+    ends = {end for _, end in names}
+    stray = next((i for i in candidates if i not in ends and _is_heading(lines, i)), None)
+    if stray is not None:
+        raise ParseError("missing_rationale", f"{lines[stray]!r} reads as an item heading but no guideline or rationale follows it")
+    bounds = [start for start, _ in names[1:]] + [len(lines)]
+    return [
+        _item(ordinal, lines[start : end + 1], lines[end + 1 : bound])
+        for ordinal, ((start, end), bound) in enumerate(zip(names, bounds), start=1)
+    ]
+
+
+def _item_names(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line of every item's name: the heading above each run of field paragraphs.
+
+    A run is the guidelines then the rationale, each at most once, in that order. Raises when a
+    run has no heading ending in a known decision, or when an item's fields stop before its
+    rationale (another heading, a field out of order, or the end of the text).
+    """
+    names: list[tuple[int, int]] = []
+    last_field = _CLOSED
+    for index, line in enumerate(lines):
+        if not line.startswith(_MARKERS):
+            continue
+        field = next(rank for rank, marker in enumerate(_MARKERS) if line.startswith(marker))
+        above = _line_above(lines, index)
+        if last_field != _CLOSED:
+            if _is_heading(lines, above):
+                raise _no_rationale(lines, names, f"the next item ({lines[above]!r})")
+            if field <= last_field:
+                raise _no_rationale(lines, names, f"a second {_MARKERS[field]!r}")
+        else:
+            floor = names[-1][1] + 1 if names else 0
+            if not _is_heading(lines, above):
+                raise _heading_fault(lines, above, floor, len(names) + 1)
+            names.append((_header_start(lines, above, floor), above))
+        last_field = field
+    if last_field != _CLOSED:
+        raise ParseError(
+            "truncated", f"item {len(names)} ({_name(lines, names[-1])!r}) has no decision rationale: the letter looks truncated"
+        )
+    return names
+
+
+def _no_rationale(lines: list[str], names: list[tuple[int, int]], before: str) -> ParseError:
+    return ParseError("missing_rationale", f"item {len(names)} ({_name(lines, names[-1])!r}) has no decision rationale before {before}")
+
+
+def _line_above(lines: list[str], index: int) -> int:
+    """Number of the last non-blank line before `index`, or -1."""
+    above = index - 1
+    while above >= 0 and not lines[above]:
+        above -= 1
+    return above
+
+
+def _heading_fault(lines: list[str], above: int, floor: int, ordinal: int) -> ParseError:
+    """Why the line above an item's first field does not head an item: it names one with an
+    unknown or missing decision, or there is no name at all (the previous rationale's last sentence,
+    the intro, another field)."""
+    if above < floor or lines[above].startswith(_MARKERS) or _INTRO.search(lines[above]):
+        return ParseError("orphan_field", f"item {ordinal}'s guideline or rationale has no item heading above it")
+    heading = collapse(" ".join(lines[_header_start(lines, above, floor) : above + 1]))
+    name, colon, word = heading.rpartition(":")
+    if colon and len(word.split()) <= _LONGEST_VERDICT:
+        if word.strip():
+            return ParseError(
+                "unknown_decision", f"item {ordinal} ({name.strip()!r}) is decided {word.strip()!r}, not Upheld or Overturned"
+            )
+        return ParseError("unknown_decision", f"item {ordinal} ({name.strip()!r}) has no decision (Upheld or Overturned)")
+    if _CLOSES.search(lines[above]):
+        return ParseError("orphan_field", f"item {ordinal}'s guideline or rationale has no item heading above it (after {lines[above]!r})")
+    return ParseError("unknown_decision", f"item {ordinal} ({heading!r}) has no decision (Upheld or Overturned)")
+
+
+def _name(lines: list[str], name: tuple[int, int]) -> str:
+    """An item's name as its heading writes it, without the decision: for error messages."""
+    heading = collapse(" ".join(lines[name[0] : name[1] + 1]))
+    parts = _decision(heading)
+    return parts[0].removesuffix(":").rstrip() if parts else heading
 
 
 def _split_markers(section: list[str]) -> tuple[list[str], list[int]]:
@@ -109,18 +188,18 @@ def _decision(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _is_decision(lines: list[str], index: int) -> bool:
+def _is_heading(lines: list[str], index: int) -> bool:
+    """Whether line `index` ends an item's name: "<name>: <decision>", or a bare decision word
+    under a line ending in ':'. A field paragraph's line never does."""
+    if index < 0 or lines[index].startswith(_MARKERS):
+        return False
     parts = _decision(lines[index])
     if parts is None:
         return False
     head = parts[0]
     if head:
-        if not head.endswith(":"):
-            return False
-    elif index == 0 or not lines[index - 1].endswith(":"):
-        return False
-    following = next((line for line in lines[index + 1 :] if line), "")
-    return following.startswith(_MARKERS)
+        return head.endswith(":")
+    return index > 0 and lines[index - 1].endswith(":")
 
 
 def _header_start(lines: list[str], index: int, floor: int) -> int:
@@ -151,9 +230,7 @@ def _item(ordinal: int, header_lines: list[str], body_lines: list[str]) -> Item:
     head, decision = parts
     name = head.removesuffix(":").rstrip()
     treatment, original = _treatment(name)
-    fields = _fields(collapse(" ".join(body_lines)))
-    if _RATIONALE not in fields:
-        raise ParseError("truncated", f"item {ordinal} ({treatment!r}) has no decision rationale: the letter looks truncated")
+    fields = _fields(collapse(" ".join(body_lines)))  # _item_names saw its rationale
     return Item(
         ordinal=ordinal,
         treatment=treatment,
