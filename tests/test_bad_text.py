@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.parse import ParseError, parse_letter
+from ingest.synth import generate
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,43 @@ def test_unknown_decision_of_the_first_item(seed_text: str) -> None:
     with pytest.raises(ParseError, match=r"item 1 \('MRI of the Cervical Spine'\) is decided 'Denied'") as error:
         parse_letter(seed_text.replace("MRI of the Cervical Spine: Upheld", "MRI of the Cervical Spine: Denied"))
     assert error.value.kind == "unknown_decision"
+
+
+def _letters(count: int, seed: int) -> list[str]:
+    return [letter.text for letter in generate(count, seed=seed)]
+
+
+def test_several_letters_in_one_file() -> None:
+    letters = _letters(3, seed=5)
+    with pytest.raises(ParseError, match=r"3 letters in one file \(cases CM99-0500000, CM99-0500001, CM99-0500002\)") as error:
+        parse_letter("\f".join(letters))
+    assert error.value.kind == "several_letters"
+
+
+def test_a_letter_and_another_without_its_header(seed_text: str) -> None:
+    (letter,) = _letters(1, seed=5)
+    with pytest.raises(ParseError, match="2 letters in one file") as error:
+        parse_letter(letter + seed_text)
+    assert error.value.kind == "several_letters"
+
+
+@pytest.mark.parametrize("separator", ["", "\n", "\f", "\n\n\f\n"], ids=["glued", "newline", "page-break", "blank-lines"])
+def test_the_same_letter_twice(separator: str) -> None:
+    (letter,) = _letters(1, seed=5)
+    with pytest.raises(ParseError, match=r"the same letter 2 times in one file \(case CM99-0500000\)") as error:
+        parse_letter(letter + separator + letter)
+    assert error.value.kind == "repeated_letter"
+
+
+def test_the_seed_letter_twice(seed_text: str) -> None:
+    with pytest.raises(ParseError, match="the same letter 2 times") as error:
+        parse_letter(seed_text + "\f" + seed_text)
+    assert error.value.kind == "repeated_letter"
+
+
+def test_a_letter_repeated_over_two_thousand_pages() -> None:
+    """A 2,000-page file of one letter (two pages each): refused as a whole, read in one pass."""
+    (letter,) = _letters(1, seed=5)
+    with pytest.raises(ParseError, match="the same letter 1000 times") as error:
+        parse_letter("\f".join([letter] * 1000))
+    assert error.value.kind == "repeated_letter"
