@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ingest.parse import ParseError, parse_letter
@@ -108,3 +110,45 @@ def test_a_letter_repeated_over_two_thousand_pages() -> None:
     with pytest.raises(ParseError, match="the same letter 1000 times") as error:
         parse_letter("\f".join([letter] * 1000))
     assert error.value.kind == "repeated_letter"
+
+
+def _synthetic_with_dates() -> tuple[str, dict[str, str]]:
+    """A synthetic letter and its header dates as written (all different), by field."""
+    (letter,) = generate(1, seed=5)
+    fields = ("decision_date", "date_assigned", "date_of_injury", "ur_denial_date", "application_received")
+    written = {field: dt.date.fromisoformat(letter.record[field]).strftime("%m/%d/%Y") for field in fields}
+    assert len(set(written.values())) == len(fields)
+    return letter.text, written
+
+
+@pytest.mark.parametrize("field", ["decision_date", "date_assigned", "date_of_injury", "ur_denial_date", "application_received"])
+@pytest.mark.parametrize("impossible", ["02/30/2017", "13/01/2016", "00/10/2016", "10/13/201"])
+def test_impossible_date_in_the_header(field: str, impossible: str) -> None:
+    text, written = _synthetic_with_dates()
+    with pytest.raises(ParseError, match=rf"{field} '{impossible}' is not a calendar date") as error:
+        parse_letter(text.replace(written[field], impossible))
+    assert error.value.kind == "bad_date"
+
+
+@pytest.mark.parametrize(
+    ("written", "impossible", "field"),
+    [("injury on 8-13-13", "injury on 2-30-13", "date_of_injury"), ("UR dated 11/18/14", "UR dated 13/18/14", "ur_denial_date")],
+    ids=["injury", "ur"],
+)
+def test_impossible_date_in_the_prose_fallback(seed_text: str, written: str, impossible: str, field: str) -> None:
+    """The seed letter has no header: its injury and UR dates come from the summary's prose."""
+    with pytest.raises(ParseError, match=rf"{field} '{impossible.split()[-1]}' is not a calendar date") as error:
+        parse_letter(seed_text.replace(written, impossible, 1))
+    assert error.value.kind == "bad_date"
+
+
+def test_numbers_that_only_look_like_dates_are_not_dates(seed_text: str) -> None:
+    """A ratio or a dose in a UR sentence is no date: it neither fails the letter nor takes the UR date."""
+    record = parse_letter(seed_text.replace("Per the UR dated", "Per the UR (Norco 10/325, pain rated 2/30) dated", 1))
+    assert (record["ur_denial_date"], record["date_of_injury"]) == ("2014-11-18", "2013-08-13")
+
+
+def test_a_possible_date_out_of_range_is_read_as_written() -> None:
+    """Plausibility (a decision in 2099) is the warehouse's to judge; the parser reads what is written."""
+    text, written = _synthetic_with_dates()
+    assert parse_letter(text.replace(written["decision_date"], "10/13/2099"))["decision_date"] == "2099-10-13"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.parse.dates import to_iso
+from ingest.parse.errors import ParseError
 
 
 @pytest.mark.parametrize(
@@ -22,9 +23,16 @@ from ingest.parse.dates import to_iso
     ],
 )
 def test_written_forms(written: str, iso: str) -> None:
-    assert to_iso(written) == iso
+    assert to_iso(written, "decision_date") == iso
 
 
-@pytest.mark.parametrize("text", ["", "no date here", "13/45/2016", "February 30, 2016"])
-def test_no_valid_date(text: str) -> None:
-    assert to_iso(text) is None
+@pytest.mark.parametrize("text", ["", "no date here", "pain 8/10", "Norco 10/325"])
+def test_no_date(text: str) -> None:
+    assert to_iso(text, "decision_date") is None
+
+
+@pytest.mark.parametrize("text", ["13/45/2016", "02/30/2017", "00/10/2016", "February 30, 2016", "2-29-17"])
+def test_impossible_date_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match=f"decision_date '{text}' is not a calendar date") as error:
+        to_iso(text, "decision_date")
+    assert error.value.kind == "bad_date"

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from ingest.parse.errors import ParseError
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -45,8 +47,10 @@ _PIVOT = 40
 
 
 @lru_cache(maxsize=4096)
-def to_iso(text: str) -> str | None:
-    """The ISO form of the first date in `text`, or None when there is no valid date.
+def to_iso(text: str, field: str) -> str | None:
+    """The ISO form of the first date in `text`, or None when it holds no date; the date of the
+    letter's `field`. A date that names no calendar day (02/30/2017, 13/01/2016) raises `bad_date`:
+    read as no date, it would load as a blank (or let the next date take its field).
 
     Cached: the same few dates (a decision day, a UR date) recur across thousands of letters."""
     match = DATE_RE.search(text)
@@ -60,10 +64,9 @@ def to_iso(text: str) -> str | None:
             year += 2000 if year < _PIVOT else 1900
     else:
         worded = _WORDED_PARTS.fullmatch(found)
-        if worded is None:
-            return None
+        assert worded is not None  # DATE_RE matches one form or the other
         month, day, year = _MONTHS[worded.group(1).lower()], int(worded.group(2)), int(worded.group(3))
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
-        return None
+        raise ParseError("bad_date", f"{field} {found!r} is not a calendar date") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.parse.dates import to_iso
+from ingest.parse.errors import ParseError
 
 FIELDS = ("case_number", "date_assigned", "decision_date", "priority", "date_of_injury", "ur_denial_date", "application_received")
 
@@ -54,21 +55,27 @@ def parse_header(lines: list[str]) -> dict[str, str | None]:
                 waiting.append(name)
                 previous_was_label = True
                 continue
-            value = _value(name, token.group(0))
+            label = next((label for label in waiting if _VALUE_KIND[label] == name), None)
+            value = _value(name, token.group(0), label)
             if value is None:
                 continue
             previous_was_label = False
-            for label in waiting:
-                if _VALUE_KIND[label] == name:
-                    waiting.remove(label)
-                    found[label] = value
-                    break
+            if label is not None:
+                waiting.remove(label)
+                found[label] = value
     return found
 
 
-def _value(kind: str, text: str) -> str | None:
+def _value(kind: str, text: str, label: str | None) -> str | None:
+    """The value of a token, for the label waiting for it (if any)."""
     if kind == "case_value":
         return text.upper()
     if kind == "priority_value":
         return text.capitalize()
-    return to_iso(text)
+    field = label or "header date"
+    iso = to_iso(text, field)
+    if iso is None and text[0].isdigit():
+        # Numbers in a date's place that are no date ("10/13/201"): skipping them would hand the
+        # label the next date in the table, another field's.
+        raise ParseError("bad_date", f"{field} {text!r} is not a calendar date")
+    return iso

@@ -184,17 +184,17 @@ def patient_sex(summary: str) -> str | None:
 def injury_date(summary: str) -> str | None:
     """Date of injury from prose ("sustained an industrial injury on 8-13-13")."""
     match = _INJURY.search(collapse(summary))
-    return to_iso(match.group("date")) if match else None
+    return to_iso(match.group("date"), "date_of_injury") if match else None
 
 
 def ur_date(body: str) -> str | None:
-    """Date of the utilization review from prose ("Per the UR dated 11/18/14")."""
+    """Date of the utilization review from prose ("Per the UR dated 11/18/14"): the first date of
+    the first sentence naming the UR that has one."""
     for sentence in _SENTENCE.findall(collapse(body)):
         if _UR.search(sentence):
-            for found in DATE_RE.finditer(sentence):
-                iso = to_iso(found.group(0))
-                if iso:
-                    return iso
+            found = DATE_RE.search(sentence)
+            if found:
+                return to_iso(found.group(0), "ur_denial_date")
     return None
 
 
