@@ -1,9 +1,11 @@
 """Small helpers for the tests: count raw rows, make bad files, copy a warehouse, run a script
-in a fresh interpreter."""
+in a fresh interpreter, apply a rule seed in Python."""
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
 from imr.home import Home
+from imr.project import seed
 from ingest.load.schema import TABLES
 
 DATA_TABLES = tuple(table for table in TABLES if table != "ingest_runs")
@@ -72,3 +75,19 @@ def run_python(script: str, *args: str | Path) -> subprocess.CompletedProcess[st
     result = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     return result
+
+
+def first_rule(text: str, rules: list[dict[str, str]]) -> dict[str, str] | None:
+    """The seed-rule semantics, written again here: first rule by priority whose pattern matches."""
+    lowered = text.lower()
+    return next((rule for rule in rules if re.search(rule["pattern"], lowered)), None)
+
+
+def first_match(text: str, rules: list[dict[str, str]], field: str, default: str) -> str:
+    rule = first_rule(text, rules)
+    return rule[field] if rule else default
+
+
+def load_rules(name: str) -> list[dict[str, str]]:
+    with seed(name).open(encoding="utf-8") as file:
+        return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), rule["rule_id"]))

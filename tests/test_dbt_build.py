@@ -3,10 +3,8 @@ the true records; the published file is readable by DuckDB 1.x; the swap is atom
 
 from __future__ import annotations
 
-import csv
 import json
 import os
-import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -17,23 +15,9 @@ import pytest
 from imr.home import Home
 from imr.orchestrate.build import build
 from imr.orchestrate.engines import BuildError, DuckDBEngine, SparkEngine
-from imr.project import seed
 from ingest.load import ingest
 from ingest.synth import write
-from tests.helpers import copy_warehouse
-
-
-def first_match(text: str, rules: list[dict[str, str]], field: str, default: str) -> str:
-    """The seed-rule semantics, written again here: first rule by priority whose pattern matches."""
-    for rule in rules:
-        if re.search(rule["pattern"], text.lower()):
-            return rule[field]
-    return default
-
-
-def load_rules(name: str) -> list[dict[str, str]]:
-    with seed(name).open(encoding="utf-8") as file:
-        return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), rule["rule_id"]))
+from tests.helpers import copy_warehouse, first_match, load_rules
 
 
 @pytest.fixture(scope="module")
