@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -66,3 +67,36 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
         home, "select count(*) from raw.letters l join raw.ingest_runs r using (load_id) where r.status = 'aborted'"
     )[0][0]
     assert 0 < loaded_before_kill < 3000
+
+
+def _session(sid: int) -> list[int]:
+    """The live processes of a session (the run and every process it started keep its id)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":  # fields: state, ppid, pgrp, session
+            members.append(int(stat.parent.name))
+    return members
+
+
+def test_workers_do_not_outlive_a_run_killed_as_it_starts(tmp_path: Path) -> None:
+    """A worker asks the kernel to kill it with its parent only once its imports are done; a run
+    killed before that left workers waiting for work forever. Killed at several moments of its
+    first second or two, no process of the run is left."""
+    letters = tmp_path / "letters"
+    write(letters, 200, seed=23)
+    for delay in (0.2, 0.4, 0.6, 0.9, 1.3):
+        command = [sys.executable, "-m", "imr", "ingest", str(letters), "--home", str(tmp_path / f"home-{delay}"), "--workers", "2"]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 30
+        while (left := _session(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in left:  # not to leave them behind when the test fails
+            os.kill(pid, signal.SIGKILL)
+        assert left == [], f"killed after {delay} s, the run left processes behind: {left}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib import resources
 
 from tests.helpers import run_python
@@ -13,9 +15,9 @@ def test_a_worker_builds_arrow_rows_without_importing_numpy_or_pandas() -> None:
     # pyarrow would import numpy at once (0.08 s a worker) and pandas (0.4 s) to check whether a
     # list is a DataFrame.
     script = (
-        "import sys\n"
+        "import os, sys\n"
         "from ingest.load.pool import _start_worker\n"
-        "_start_worker()\n"
+        "_start_worker(os.getppid())\n"
         "from ingest.load.workers import process_files\n"
         f"result = process_files([({SEED!r}, 'f' * 64, None)])\n"
         "tables = result.tables()\n"
@@ -40,10 +42,10 @@ def test_a_worker_keeps_freed_heap_instead_of_giving_it_back_to_the_kernel() -> 
     # pdfium frees most of a PDF's memory when it closes it: given back and faulted in again, that
     # was 7% of the extraction's CPU. A block below MMAP_ABOVE comes from the heap and stays there.
     script = (
-        "import ctypes\n"
+        "import ctypes, os\n"
         "from ingest.load.pool import _start_worker\n"
         "from ingest.load.workers import MMAP_ABOVE\n"
-        "_start_worker()\n"
+        "_start_worker(os.getppid())\n"
         "names = 'arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost'.split()\n"
         "Info = type('Info', (ctypes.Structure,), {'_fields_': [(n, ctypes.c_size_t) for n in names]})\n"
         "libc = ctypes.CDLL('libc.so.6')\n"
@@ -56,3 +58,11 @@ def test_a_worker_keeps_freed_heap_instead_of_giving_it_back_to_the_kernel() -> 
         "print(during.hblkhd == before.hblkhd, after.arena >= before.arena + MMAP_ABOVE // 2)\n"
     )
     assert run_python(script).stdout.split() == ["True", "True"]
+
+
+def test_a_worker_whose_parent_is_gone_exits_as_it_starts() -> None:
+    # Its parent killed before the worker could ask to die with it, the worker was left to another
+    # process, waiting for work forever (tests/test_ingest_killed.py kills whole runs).
+    script = "import os\nfrom ingest.load.pool import _start_worker\n_start_worker(os.getppid() + 1)\nprint('still here')\n"
+    orphan = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert (orphan.returncode, orphan.stdout, orphan.stderr) == (1, "", "")

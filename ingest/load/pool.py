@@ -3,13 +3,18 @@
 Light on purpose: importing this costs no more than multiprocessing, so a run spawns its workers
 before the parent imports DuckDB, pyarrow and the parser, and both sides import at once. Each
 worker imports its side (`ingest.load.workers`, which says why they are spawned) when it starts.
+
+A worker asks the kernel to kill it when its parent dies, first thing, and exits at once if the
+parent died before it could ask: no worker outlives a run, even one killed as it started.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib.abc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -41,7 +46,9 @@ class WorkerPool:
         self.executor: ProcessPoolExecutor | None = None
         self.workers = count
         if count > 1 and files >= IN_PROCESS_BELOW:
-            self.executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
+            self.executor = ProcessPoolExecutor(
+                count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
+            )
             for _ in range(count):  # start them now, so their imports overlap the parent's
                 self.executor.submit(int)
         self.window = 4 * count
@@ -123,10 +130,22 @@ class _Refused(importlib.abc.MetaPathFinder):
             raise ImportError(f"ingest workers do not use {fullname}")
 
 
-def _start_worker() -> None:
-    """Runs first in every worker: numpy and pandas refused before pyarrow is imported, then the
-    worker side's imports, there and not in the parent."""
+def _start_worker(parent: int) -> None:
+    """Runs first in every worker: bound to die with its `parent` (the run's process), numpy and
+    pandas refused before pyarrow is imported, then the worker side's imports, there and not in
+    the parent."""
+    _die_with(parent)
     sys.meta_path.insert(0, _Refused())
     from ingest.load.workers import init_worker
 
     init_worker()
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel for SIGKILL when the parent dies (Linux), then check it has not died already:
+    a parent killed while this worker started has left it to another process, with no one to
+    send it work or to wait for it."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)

@@ -1,16 +1,15 @@
 """What runs in the worker processes: new files to Arrow rows, stored texts to new records.
 
 Workers are spawned, not forked (a forked child would inherit the parent's DuckDB handle and
-locks), and ask the kernel to kill them when their parent dies, so a run killed with SIGKILL
-leaves no orphans behind. They get only files the run has not met before: identifying files
-by hash happens in the parent, before any work is sent out.
+locks), and die with their parent (ingest.load.pool), so a run killed with SIGKILL leaves no
+orphans behind. They get only files the run has not met before: identifying files by hash
+happens in the parent, before any work is sent out.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
-import signal
 import sys
 from dataclasses import dataclass
 
@@ -39,11 +38,10 @@ class ChunkResult:
 
 
 def init_worker() -> None:
-    """Pool initializer: die with the parent (Linux), keep freed memory, and pay the imports
-    before work arrives."""
+    """Pool initializer (after ingest.load.pool's): keep freed memory, and pay the imports before
+    work arrives."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         # pdfium frees most of what a PDF needed when it closes the PDF, and glibc gave the top of
         # the heap back to the kernel, to fault every page of it in and zero it again for the next
         # PDF. A worker keeps up to HEAP_KEPT of freed heap instead, and takes blocks below
