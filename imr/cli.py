@@ -11,13 +11,35 @@ import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from imr.home import DEFAULT_HOME, Home
+from ingest.extract.files import MAX_FILE_SIZE
 from ingest.load import pipeline
+from ingest.load.errors import IngestFailed, MissingInput
 
 SEED_LETTER = "seed-letter.txt"
+# How `imr ingest` ends when it cannot do its work (docs/ingest.md): 2 is click's usage error.
+USAGE_ERROR, INGEST_FAILED = 2, 4
+
+
+class ByteSize(click.ParamType):
+    """A number of bytes, or of kibibytes, mebibytes or gibibytes with K, M or G (50M, 1G)."""
+
+    name = "size"
+    _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B")
+        number, unit = (text[:-1], text[-1]) if text[-1:] in self._UNITS else (text, "")
+        if not number.isdigit() or int(number) < 1:
+            self.fail(f"{value!r} is not a size: a whole number of bytes, or with K, M or G (50M)", param, ctx)
+        return int(number) * self._UNITS[unit]
+
 
 home_option = click.option(
     "--home",
@@ -30,6 +52,20 @@ home_option = click.option(
 workers_option = click.option(
     "--workers", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core; 0 or 1: in this process)."
 )
+max_file_size_option = click.option(
+    "--max-file-size",
+    type=ByteSize(),
+    envvar="IMR_MAX_FILE_SIZE",
+    default=f"{MAX_FILE_SIZE >> 20}M",
+    show_default=True,
+    help="Largest input file, in bytes or with K, M or G (or IMR_MAX_FILE_SIZE); bigger ones are quarantined unread (too_large).",
+)
+
+
+def _fail(command: str, message: object, status: int) -> NoReturn:
+    """End a command that could not do its work: one line on stderr, the documented exit status."""
+    click.echo(f"imr {command}: {message}", err=True)
+    sys.exit(status)
 
 
 @click.group()
@@ -65,6 +101,7 @@ def parse(paths: tuple[Path, ...]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @home_option
 @workers_option
+@max_file_size_option
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file met is quarantined.")
 @click.option("--reparse", "reparse_stale", is_flag=True, help="Re-parse the stored text of letters loaded by an older parser version.")
 @click.option(
@@ -74,13 +111,19 @@ def parse(paths: tuple[Path, ...]) -> None:
     show_default=True,
     help="Letters per transaction (a batch is also written after twice as many files).",
 )
-def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: bool, reparse_stale: bool, batch_size: int) -> None:
-    """Load letters (files or folders, .pdf and .txt) into the raw database under --home."""
+def ingest(
+    paths: tuple[Path, ...], home: Path, workers: int | None, max_file_size: int, strict: bool, reparse_stale: bool, batch_size: int
+) -> None:
+    """Load letters (files or folders, .pdf and .txt) into the raw database under --home.
+
+    Exit status: 0 done (bad files quarantined), 1 with --strict when a file was quarantined,
+    2 bad arguments or an input path that does not exist, 4 the run failed (docs/ingest.md).
+    """
     if not paths and not reparse_stale:
         raise click.UsageError("give files or folders to ingest, or --reparse")
     try:
         if paths:
-            summary = pipeline.ingest(paths, home, workers=workers, batch_size=batch_size)
+            summary = pipeline.ingest(paths, home, workers=workers, batch_size=batch_size, max_file_size=max_file_size)
             click.echo(f"imr ingest: {summary}", err=True)
             if strict and summary.counts.quarantined + summary.counts.known_bad:
                 sys.exit(1)
@@ -89,8 +132,10 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
             for failure in summary.failures:
                 click.echo(f"imr ingest --reparse: kept the old record, the new parser fails: {failure}", err=True)
             click.echo(f"imr ingest --reparse: {summary}", err=True)
-    except RuntimeError as error:
-        raise click.ClickException(str(error)) from None
+    except MissingInput as error:
+        _fail("ingest", error, USAGE_ERROR)
+    except IngestFailed as error:
+        _fail("ingest", error, INGEST_FAILED)
 
 
 @main.command()
@@ -119,6 +164,7 @@ def build(home: Path, quiet: bool, target: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @home_option
 @workers_option
+@max_file_size_option
 @click.option(
     "--stale-after",
     type=click.IntRange(min=1),
@@ -126,16 +172,22 @@ def build(home: Path, quiet: bool, target: str) -> None:
     show_default=True,
     help="Report the sources stale when no new letter arrived for more days than this.",
 )
-def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, stale_after: int) -> None:
+def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, max_file_size: int, stale_after: int) -> None:
     """Ingest, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
+    import duckdb
+
     from imr.orchestrate.refresh import Exit, RefreshBusy
     from imr.orchestrate.refresh import refresh as run_refresh
+    from ingest.outcomes import one_line
 
     try:
-        report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers)
+        report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers, max_file_size=max_file_size)
     except RefreshBusy as error:
-        click.echo(f"imr refresh: {error}", err=True)
-        sys.exit(int(Exit.BUSY))
+        _fail("refresh", error, Exit.BUSY)
+    except MissingInput as error:
+        _fail("refresh", error, USAGE_ERROR)
+    except (OSError, duckdb.Error) as error:  # the home cannot be written: no lock, no record of the refresh
+        _fail("refresh", one_line(error), Exit.FAILED)
     click.echo(f"imr {report.summary()}", err=True)
     sys.exit(int(report.outcome))
 

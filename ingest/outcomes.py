@@ -30,3 +30,10 @@ class Quarantined:
     size: int | None
     kind: str
     message: str
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as a one-line reason: its type and the first line of its message (DuckDB's
+    and others' run on with hints over several lines)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__

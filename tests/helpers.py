@@ -1,16 +1,18 @@
 """Small helpers for the tests: count raw rows, make bad files, copy a warehouse, run a script
-in a fresh interpreter, apply a rule seed in Python."""
+in a fresh interpreter or under mounts of its own, apply a rule seed in Python."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
@@ -91,3 +93,22 @@ def first_match(text: str, rules: list[dict[str, str]], field: str, default: str
 def load_rules(name: str) -> list[dict[str, str]]:
     with seed(name).open(encoding="utf-8") as file:
         return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), rule["rule_id"]))
+
+
+def namespaced(setup: str, command: list[str], after: str = "") -> subprocess.CompletedProcess[str]:
+    """`command` run after the shell lines `setup` (mounts: a tiny tmpfs for a full disk, a read-only
+    bind mount), then `after`, in user and mount namespaces of its own: mounts that need no
+    privilege, which root's permissions cannot see through, and which vanish with it. The exit
+    status is the command's."""
+    script = f'set -e\n{setup}\nset +e\n"$@"\nstatus=$?\n{after}\nexit $status'
+    return subprocess.run(
+        ["unshare", "--map-root-user", "--mount", "sh", "-c", script, "sh", *command], capture_output=True, text=True, check=False
+    )
+
+
+def namespaces_or_skip() -> None:
+    """Skip where mount namespaces cannot be had (never in CI, which must run these tests)."""
+    if subprocess.run(["unshare", "--map-root-user", "--mount", "true"], capture_output=True, check=False).returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail("unshare --map-root-user --mount fails in CI: the disk-full and read-only tests must run there")
+        pytest.skip("this machine allows no user and mount namespaces (unshare --map-root-user --mount)")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from ingest.extract.files import sha256_of
+from ingest.extract.files import MAX_FILE_SIZE, sha256_of
 from ingest.load import pipeline
 from ingest.load.head import HEAD_CHUNKS, Head, send_head
 from ingest.load.pool import WorkerPool
@@ -40,10 +40,10 @@ def _copy_and_dangling_link(letters: Path) -> Path:
 
 def test_the_head_sends_each_content_once_and_keeps_what_it_found(letters_dir: Path) -> None:
     first = _copy_and_dangling_link(letters_dir)
-    files = list(pipeline.discover([letters_dir]))
+    files = pipeline.discover([letters_dir]).files
     with WorkerPool(2, len(files), len(files)) as pool:
-        head = send_head(pool, files)
-        tables = [result.result().tables() for result in head.results]
+        head = send_head(pool, files, MAX_FILE_SIZE)
+        tables = [result.result().tables() for _, result in head.results]
     assert len(head.results) == HEAD_CHUNKS * 2
     copy, gone, original = head.found[:3]
     assert files[2] == str(first) and copy == original == sha256_of(first.read_bytes())
@@ -66,7 +66,7 @@ def test_a_won_bet_loads_every_file_once(letters_dir: Path, tmp_path: Path, canc
 
 def test_a_head_of_stored_files_is_dropped_and_its_files_counted_once(letters_dir: Path, tmp_path: Path, cancelled: list[Head]) -> None:
     home = tmp_path / "home"
-    files = list(pipeline.discover([letters_dir]))
+    files = pipeline.discover([letters_dir]).files
     pipeline.ingest([Path(path) for path in files[:5]], home)
     summary = pipeline.ingest([letters_dir], home)
     assert (summary.counts.loaded, summary.counts.duplicates) == (115, 5)

@@ -23,22 +23,29 @@ from imr.home import Home
 from imr.orchestrate.engines import BuildError, DuckDBEngine
 from imr.serve.report import write_report
 from ingest.clock import new_run_id, utc_now
+from ingest.extract.files import MAX_FILE_SIZE
 from ingest.load import pipeline
+from ingest.load.errors import IngestFailed, MissingInput
+from ingest.outcomes import one_line
 
 
 class Exit(IntEnum):
     """How a refresh ends; its value is the process exit status (documented in docs/refresh.md)."""
 
     PUBLISHED = 0
-    FAILED = 1  # an unexpected error; the served file is unchanged
+    FAILED = 1  # an unexpected error, or the home cannot be written; the served file is unchanged
     BUSY = 3  # another refresh holds the lock; nothing was done
-    INGEST_FAILED = 4  # the raw database could not be written (e.g. held by another writer)
+    INGEST_FAILED = 4  # the raw database could not be opened or written (held, damaged, disk full)
     BUILD_FAILED = 5  # dbt build or a dbt test failed; not published
     VALIDATION_FAILED = 6  # a critical expectation failed; not published
 
 
 class RefreshBusy(RuntimeError):
     """Another refresh of the same home is running."""
+
+
+class StepFailed(RuntimeError):
+    """A step ended with an unexpected error; the message names the step."""
 
 
 @dataclass
@@ -81,24 +88,36 @@ def exclusive(home: Path) -> Iterator[None]:
         yield
 
 
-def refresh(paths: list[Path], home: Path, stale_after_days: int = 14, workers: int | None = None) -> RefreshReport:
-    """One refresh of `home` from `paths`; raises RefreshBusy when another one runs."""
+def refresh(
+    paths: list[Path], home: Path, stale_after_days: int = 14, workers: int | None = None, max_file_size: int = MAX_FILE_SIZE
+) -> RefreshReport:
+    """One refresh of `home` from `paths`; raises RefreshBusy when another one runs, MissingInput
+    (nothing done) when a path does not exist. A step's failure is the report's outcome, with a
+    one-line message naming the step, and the run's record says so."""
+    pipeline.check_inputs(paths)
     report = RefreshReport(new_run_id())
     with exclusive(home):
         _record_start(home, report)
         try:
-            _run_steps(paths, home, stale_after_days, workers, report)
+            _run_steps(paths, home, stale_after_days, workers, max_file_size, report)
+        except StepFailed as error:
+            report.outcome, report.message = Exit.FAILED, str(error)
         finally:
-            _record_end(home, report)
+            try:
+                _record_end(home, report)
+            except duckdb.Error as error:  # the outcome stands: the next refresh marks this one aborted
+                report.message += f" (not recorded in {Home(home).operations}: {one_line(error)})"
     return report
 
 
-def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: int | None, report: RefreshReport) -> None:
+def _run_steps(
+    paths: list[Path], home: Path, stale_after_days: int, workers: int | None, max_file_size: int, report: RefreshReport
+) -> None:
     with _step(report, "ingest"):
         try:
-            ingested = pipeline.ingest(paths, home, workers=workers)
-        except RuntimeError as error:
-            report.outcome, report.message = Exit.INGEST_FAILED, str(error)
+            ingested = pipeline.ingest(paths, home, workers=workers, max_file_size=max_file_size)
+        except (IngestFailed, MissingInput) as error:
+            report.outcome, report.message = Exit.INGEST_FAILED, f"ingest: {error}"
             return
         c = ingested.counts
         report.counts.update(
@@ -136,9 +155,12 @@ def _run_steps(paths: list[Path], home: Path, stale_after_days: int, workers: in
 
 @contextmanager
 def _step(report: RefreshReport, name: str) -> Iterator[None]:
+    """Time a step; an unexpected error in it becomes StepFailed naming the step, in one line."""
     started = time.perf_counter()
     try:
         yield
+    except Exception as error:
+        raise StepFailed(f"{name}: {one_line(error)}") from error
     finally:
         report.seconds[name] = time.perf_counter() - started
 

@@ -31,21 +31,25 @@ HEAD_CHUNKS = 2
 
 @dataclass
 class Head:
-    """The first files of a run: what was found of each, the SHA-256s sent, and their chunks' results."""
+    """The first files of a run: what was found of each, the SHA-256s sent, and their chunks with
+    their results."""
 
     found: list[Found] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)
-    results: list[Future[ChunkResult]] = field(default_factory=list)
+    results: list[tuple[Chunk, Future[ChunkResult]]] = field(default_factory=list)
 
     def cancel(self) -> None:
         """The bet is lost: drop the results (chunks no worker has taken yet are not processed)."""
-        for result in self.results:
+        for _, result in self.results:
             result.cancel()
 
+    def send(self, pool: WorkerPool, chunk: Chunk) -> None:
+        self.results.append((chunk, pool.submit(process_files, chunk)))
 
-def send_head(pool: WorkerPool, files: list[str]) -> Head:
-    """Read, hash and send HEAD_CHUNKS chunks for each worker from the start of `files` (each
-    content once)."""
+
+def send_head(pool: WorkerPool, files: list[str], max_size: int) -> Head:
+    """Read (refused over `max_size` bytes), hash and send HEAD_CHUNKS chunks for each worker from
+    the start of `files` (each content once)."""
     head = Head()
     if not pool.parallel:
         return head  # one process: nothing to start early
@@ -53,7 +57,7 @@ def send_head(pool: WorkerPool, files: list[str]) -> Head:
     for path in files:
         if len(head.results) == HEAD_CHUNKS * pool.workers:
             break
-        data = read_file(path)
+        data = read_file(path, max_size)
         if isinstance(data, Quarantined):
             head.found.append(data)
             continue
@@ -62,9 +66,9 @@ def send_head(pool: WorkerPool, files: list[str]) -> Head:
         if sha256 not in head.sent:
             head.sent.add(sha256)
             if chunk := chunker.add(path, sha256, data):
-                head.results.append(pool.submit(process_files, chunk))
+                head.send(pool, chunk)
     if chunk := chunker.rest():
-        head.results.append(pool.submit(process_files, chunk))
+        head.send(pool, chunk)
     return head
 
 

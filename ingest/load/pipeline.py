@@ -13,16 +13,20 @@ a run spawns its workers first, and only then imports DuckDB, pyarrow and the pa
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.extract.files import MAX_FILE_SIZE, not_regular, refusal
+from ingest.load.errors import MissingInput
 from ingest.load.head import send_head
 from ingest.load.pool import WorkerPool, work_units
 from ingest.load.schema import ROW_GROUP_SIZE
+from ingest.outcomes import Quarantined
 
 if TYPE_CHECKING:
     from ingest.load.run import RunCounts
@@ -60,32 +64,91 @@ class RunSummary:
         return f"run {self.load_id}: " + "; ".join(parts) + f" in {self.seconds:.1f} s ({rate:.0f} files/s)"
 
 
-def discover(paths: Iterable[Path]) -> Iterator[str]:
-    """Absolute paths of the files to ingest: named files as given, folders searched recursively
-    for .pdf and .txt (plain strings: a run may list millions)."""
+@dataclass
+class Inputs:
+    """What a run found to read: the files, and the paths refused unopened."""
+
+    files: list[str]  # absolute paths, plain strings: a run may list millions
+    refused: list[Quarantined]  # not regular files (FIFOs, sockets, devices, or links to them)
+
+    def __len__(self) -> int:
+        return len(self.files) + len(self.refused)
+
+
+def check_inputs(paths: Iterable[Path]) -> None:
+    """MissingInput for the first path that does not exist: a command's arguments are wrong, and
+    it does nothing (a refresh asks before it takes its lock)."""
+    for path in paths:
+        if not os.path.exists(path):
+            raise MissingInput(str(path))
+
+
+def discover(paths: Iterable[Path]) -> Inputs:
+    """The files to ingest: named files as given, folders searched recursively for .pdf and .txt.
+
+    Nothing is opened here, and only regular files are opened later: a FIFO would block the
+    run, a device might never end. A folder's entries are typed from the folder listing itself,
+    so a regular file costs no system call; a link costs a stat() of its target. A path that
+    does not exist is the caller's mistake: MissingInput, before anything is done.
+    """
+    inputs = Inputs([], [])
     for path in paths:
         top = os.path.abspath(path)
-        if os.path.isdir(top):
-            for root, dirs, files in os.walk(top):
-                dirs.sort()
-                for name in sorted(files):
-                    if name.lower().endswith(SUFFIXES):
-                        yield os.path.join(root, name)
+        try:
+            mode = os.stat(top).st_mode
+        except FileNotFoundError:
+            raise MissingInput(str(path)) from None
+        except OSError:
+            inputs.files.append(top)  # read_file says why it cannot be read
+            continue
+        if stat.S_ISDIR(mode):
+            _walk(top, inputs)
+        elif stat.S_ISREG(mode):
+            inputs.files.append(top)
         else:
-            yield top
+            inputs.refused.append(not_regular(top, mode))
+    return inputs
+
+
+def _walk(folder: str, inputs: Inputs) -> None:
+    """A folder's .pdf and .txt files into `inputs`, in the order os.walk() gave them: the
+    folder's own files by name, then each sub-folder (links to folders are not followed)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        inputs.refused.append(Quarantined(folder, None, None, "unreadable", f"cannot list folder: {error.strerror or error}"))
+        return
+    for entry in entries:
+        if entry.name.lower().endswith(SUFFIXES) and not entry.is_dir():
+            refused = None if entry.is_file() else refusal(entry.path)  # None: a link to nothing, which read_file reports
+            if refused:
+                inputs.refused.append(refused)
+            else:
+                inputs.files.append(entry.path)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, inputs)
 
 
 def ingest(
-    paths: Iterable[Path], home: Path, workers: int | None = None, batch_size: int = BATCH_SIZE, progress: bool | None = None
+    paths: Iterable[Path],
+    home: Path,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: bool | None = None,
+    max_file_size: int = MAX_FILE_SIZE,
 ) -> RunSummary:
-    """Load every file under `paths` into the raw database of `home`."""
+    """Load every file under `paths` into the raw database of `home`; files over `max_file_size`
+    bytes are quarantined unread. Raises MissingInput before a run starts, IngestFailed when
+    a run cannot go on (its record then says failed, with the same message)."""
     started = time.perf_counter()
-    files = list(discover(paths))
-    with WorkerPool(workers, len(files), sum(map(work_units, files))) as pool:
-        head = send_head(pool, files)  # their first files, waiting for them when they are ready
+    inputs = discover(paths)
+    with WorkerPool(workers, len(inputs.files), sum(map(work_units, inputs.files))) as pool:
+        head = send_head(pool, inputs.files, max_file_size)  # their first files, waiting for them when they are ready
         from ingest.load.run import load_files  # now: its imports overlap the workers' own
 
-        load_id, counts = load_files(files, home, pool, batch_size, _quiet(progress), head)
+        load_id, counts = load_files(inputs, home, pool, batch_size, _quiet(progress), head, max_file_size)
     return RunSummary(load_id, counts, time.perf_counter() - started)
 
 

@@ -5,7 +5,10 @@ before the parent imports DuckDB, pyarrow and the parser, and both sides import 
 worker imports its side (`ingest.load.workers`, which says why they are spawned) when it starts.
 
 A worker asks the kernel to kill it when its parent dies, first thing, and exits at once if the
-parent died before it could ask: no worker outlives a run, even one killed as it started.
+parent died before it could ask: no worker outlives a run, even one killed as it started. A
+chunk that kills its worker (pdfium can crash on a damaged PDF) or raises loses no other file:
+its files are tried again one at a time, each in a process of its own, and only the file that
+fails is reported (`failed`), while the other chunks go on in a new pool.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 # What a worker takes at a time, in units of work where a .txt letter costs 1 and a PDF costs
@@ -30,11 +35,16 @@ PDF_COST = 8
 IN_PROCESS_BELOW = 64  # fewer files than this: spawning workers costs more than it saves
 # Files whose bytes travel to the worker with the task; bigger ones (PDFs) the worker re-reads.
 SHIP_BYTES_BELOW = 64 * 1024
+# A chunk also ends once its files hold this many bytes: a worker holds a chunk's texts and rows
+# at once, and the loader writes a chunk's rows in one transaction (ingest.load.run).
+CHUNK_BYTES = 16 * 1024 * 1024
 
-# A chunk of new files as the workers take it: (path, SHA-256, the bytes or None to read them there).
-Chunk = list[tuple[str, str, bytes | None]]
+# A new file as the workers take it: (path, SHA-256, the bytes or None to read them there).
+NewFile = tuple[str, str, bytes | None]
+Chunk = list[NewFile]
 
 T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741
 R = TypeVar("R")
 
 
@@ -43,14 +53,8 @@ class WorkerPool:
 
     def __init__(self, workers: int | None, files: int, cost: int) -> None:
         count = max(1, workers if workers is not None else (os.cpu_count() or 1))  # --workers 0: this process
-        self.executor: ProcessPoolExecutor | None = None
         self.workers = count
-        if count > 1 and files >= IN_PROCESS_BELOW:
-            self.executor = ProcessPoolExecutor(
-                count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
-            )
-            for _ in range(count):  # start them now, so their imports overlap the parent's
-                self.executor.submit(int)
+        self.executor = _spawn(count) if count > 1 and files >= IN_PROCESS_BELOW else None
         self.window = 4 * count
         self.chunk = max(MIN_CHUNK, min(MAX_CHUNK, cost // (8 * count)))
 
@@ -65,20 +69,54 @@ class WorkerPool:
             raise RuntimeError("no worker processes to submit to")
         return self.executor.submit(function, chunk)
 
-    def map(self, function: Callable[[T], R], chunks: Iterable[T], started: Iterable[Future[R]] = ()) -> Iterator[R]:
+    def map(
+        self,
+        function: Callable[[list[I]], R],
+        chunks: Iterable[list[I]],
+        failed: Callable[[I, BaseException], R],
+        started: Iterable[tuple[list[I], Future[R]]] = (),
+    ) -> Iterator[R]:
         """`function` over `chunks`, results in order, with a bounded number of chunks in flight.
+        A chunk that raises, or kills its worker, gives instead its items' results one by one
+        (see `_one_by_one`), with `failed(item, error)` for the ones that fail alone.
         The results of chunks `started` before (see ingest.load.head) come first: `chunks` is always
         drawn from once before any result is given."""
         if self.executor is None:
-            yield from map(function, chunks)
+            for chunk in chunks:
+                try:
+                    result = function(chunk)
+                except Exception:
+                    yield from _one_by_one(function, chunk, failed, None)
+                else:
+                    yield result
             return
-        in_flight: list[Future[R]] = list(started)
+        in_flight = deque((chunk, future, self.executor) for chunk, future in started)
         for chunk in chunks:
-            in_flight.append(self.executor.submit(function, chunk))
+            in_flight.append((chunk, self.submit(function, chunk), self.executor))
             if len(in_flight) >= self.window:
-                yield in_flight.pop(0).result()
-        for future in in_flight:
-            yield future.result()
+                yield from self._result(function, *in_flight.popleft(), failed)
+        while in_flight:
+            yield from self._result(function, *in_flight.popleft(), failed)
+
+    def _result(
+        self,
+        function: Callable[[list[I]], R],
+        chunk: list[I],
+        future: Future[R],
+        executor: ProcessPoolExecutor,
+        failed: Callable[[I, BaseException], R],
+    ) -> Iterator[R]:
+        try:
+            result = future.result()
+        except BrokenProcessPool:  # a worker died: every chunk in flight is lost with it
+            if executor is self.executor:  # the pool's first loss: new workers for the chunks to come
+                executor.shutdown(wait=False)
+                self.executor = _spawn(self.workers)
+            yield from _one_by_one(function, chunk, failed, 1)
+        except Exception:
+            yield from _one_by_one(function, chunk, failed, 1)
+        else:
+            yield result
 
     def release(self) -> None:
         """Let the workers go once their last results are in, without waiting for them to exit."""
@@ -93,6 +131,44 @@ class WorkerPool:
             self.executor.shutdown(cancel_futures=True)
 
 
+def _spawn(count: int) -> ProcessPoolExecutor:
+    executor = ProcessPoolExecutor(
+        count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
+    )
+    for _ in range(count):  # start them now, so their imports overlap the parent's
+        executor.submit(int)
+    return executor
+
+
+def _one_by_one(
+    function: Callable[[list[I]], R], chunk: list[I], failed: Callable[[I, BaseException], R], workers: int | None
+) -> Iterator[R]:
+    """The results of a chunk that failed, item by item, each in a worker process of its own
+    (`workers` 1; None: in this process), so the item that raises or kills its worker is known
+    and the others are not lost. Slow, and only for the chunks that failed."""
+    executor = None
+    try:
+        for item in chunk:
+            if workers is None:
+                try:
+                    yield function([item])
+                except Exception as error:
+                    yield failed(item, error)
+                continue
+            executor = executor or _spawn(workers)
+            try:
+                yield executor.submit(function, [item]).result()
+            except BrokenProcessPool as error:
+                executor.shutdown(wait=False)
+                executor = None
+                yield failed(item, error)
+            except Exception as error:
+                yield failed(item, error)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=False)
+
+
 class Chunker:
     """New files gathered into chunks of about `size` units of work, each file with its bytes when
     they are small enough to travel (SHIP_BYTES_BELOW)."""
@@ -101,16 +177,18 @@ class Chunker:
         self.size = size
         self.chunk: Chunk = []
         self.cost = 0
+        self.bytes = 0
 
     def add(self, path: str, sha256: str, data: bytes) -> Chunk | None:
-        """Take a file; the chunk, once it is full."""
+        """Take a file; the chunk, once it is full (of work, or of CHUNK_BYTES)."""
         self.chunk.append((path, sha256, data if len(data) < SHIP_BYTES_BELOW else None))
         self.cost += work_units(path)
-        return self.rest() if self.cost >= self.size else None
+        self.bytes += len(data)
+        return self.rest() if self.cost >= self.size or self.bytes >= CHUNK_BYTES else None
 
     def rest(self) -> Chunk | None:
         """The files taken since the last chunk, if any."""
-        chunk, self.chunk, self.cost = self.chunk, [], 0
+        chunk, self.chunk, self.cost, self.bytes = self.chunk, [], 0, 0
         return chunk or None
 
 

@@ -103,6 +103,7 @@ TABLES: dict[str, list[Column]] = {
         Column("parser_version", "varchar", False),
         *(Column(name, "integer", False, "default 0") for name in ("files_seen", "loaded", "duplicates", "quarantined", "reparsed")),
         Column("status", "varchar", False),
+        Column("message", "varchar"),  # why a failed run failed
     ],
     **{table: ROW_COLUMNS[table] + RUN_COLUMNS[table] for table in ("letters", "items", "citations")},
     "quarantine": [
@@ -126,3 +127,18 @@ def ddl() -> str:
         for table, columns in TABLES.items()
     ]
     return "\n".join([f"create schema if not exists {RAW_SCHEMA};", *tables])
+
+
+# Columns added since their table was first created: a database made before gets them (migrations()).
+ADDED_COLUMNS = {"ingest_runs": ("message",)}
+
+
+def migrations() -> str:
+    """The statements that add every column missing from a table made before the column was
+    (a no-op, writing nothing, once they are there)."""
+    return "\n".join(
+        f"alter table {RAW_SCHEMA}.{table} add column if not exists {column.ddl()};"
+        for table, names in ADDED_COLUMNS.items()
+        for column in TABLES[table]
+        if column.name in names
+    )

@@ -58,11 +58,12 @@ def init_worker() -> None:
 
 
 def process_files(files: list[tuple[str, str, bytes | None]]) -> ChunkResult:
-    """Extract and parse new files, given as (path, sha256, bytes or None to read them here)."""
+    """Extract and parse new files, given as (path, sha256, bytes or None to read them here: the
+    parent has read them already, within the run's size limit)."""
     loaded: list[Loaded] = []
     quarantined: list[Quarantined] = []
     for path, sha256, data in files:
-        outcome = process_file(path, sha256, data)
+        outcome = process_file(path, sha256, data, max_size=None)
         if isinstance(outcome, Loaded):
             loaded.append(outcome)
         else:
