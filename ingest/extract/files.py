@@ -16,8 +16,9 @@ import stat
 from ingest.outcomes import Quarantined
 
 # The default largest input file, in bytes (`--max-file-size`, IMR_MAX_FILE_SIZE): real letters
-# are about 30 KB, the largest 100 KB; parsing a text file takes about 20 times its size in memory.
-MAX_FILE_SIZE = 50 * 1024 * 1024
+# are about 30 KB, the largest 100 KB; parsing a text file takes about 20 times its size in memory
+# in a worker, so the default keeps two workers well under 1 GB on the worst input.
+MAX_FILE_SIZE = 20 * 1024 * 1024
 
 _FILE_TYPES = {
     stat.S_IFIFO: "a FIFO (named pipe)",
