@@ -11,13 +11,39 @@
         {%- set rules = seed_rows(seed, columns, 'priority, rule_id') -%}
         case
         {%- for rule in rules %}
-            when {% if when_column %}{{ equals }} = {{ sql_string(rule[2]) }} and {% endif -%}
-                {{ regex_matches(text, sql_string(rule[1], regex=true)) }} then {{ sql_string(rule[0]) }}
+            when {{ rule_applies(text, rule[1], equals, rule[2] if when_column else none) }} then {{ sql_string(rule[0]) }}
         {%- endfor %}
         end
     {%- else -%}
         cast(null as {{ dbt.type_string() }})
     {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    The rule_id of every rule of a rules seed (columns rule_id, pattern, and optionally a column
+    that must equal another expression) whose regular expression matches `text`, joined with '|'
+    in rule_id order: '' when none does. Built from the seed when the model compiles, one
+    constant pattern per rule, as in first_matching_rule.
+-#}
+{% macro matching_rule_ids(text, seed, when_column=none, equals=none) -%}
+    {%- if execute -%}
+        {%- set columns = 'rule_id, pattern' ~ (', ' ~ when_column if when_column else '') -%}
+        {%- set rules = seed_rows(seed, columns, 'rule_id') -%}
+        concat_ws('|'
+        {%- for rule in rules %},
+            case when {{ rule_applies(text, rule[1], equals, rule[2] if when_column else none) }} then {{ sql_string(rule[0]) }} end
+        {%- endfor %})
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- One rule's condition: `equals` is the rule's `when_value` (when it has one) and its pattern matches `text`. -#}
+{% macro rule_applies(text, pattern, equals=none, when_value=none) -%}
+    {%- if when_value is not none -%}{{ equals }} = {{ sql_string(when_value) }} and {% endif -%}
+    {{ regex_matches(text, sql_string(pattern, regex=true)) }}
 {%- endmacro %}
 
 

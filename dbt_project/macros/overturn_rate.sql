@@ -11,15 +11,15 @@
 {%- endmacro %}
 
 {#-
-    overturn_rate, ci_low and ci_high for k successes out of n trials. The bounds are clamped to
-    [0, rate] and [rate, 1], which they keep in exact arithmetic: floating point can put the lower
-    bound of a zero rate a hair off zero, either way. The rate is a double on every engine (Spark
-    would divide `1.0 * k` as a decimal of six places).
+    The rate (a column named `rate`), ci_low and ci_high for k successes out of n trials. The
+    bounds are clamped to [0, rate] and [rate, 1], which they keep in exact arithmetic: floating
+    point can put the lower bound of a zero rate a hair off zero, either way. The rate is a double
+    on every engine (Spark would divide `1.0 * k` as a decimal of six places).
 -#}
-{% macro wilson_interval(k, n, z=1.96) -%}
+{% macro wilson_interval(k, n, z=1.96, rate='overturn_rate') -%}
     {%- set p = '(' ~ dbt.cast(k, 'double') ~ ' / ' ~ n ~ ')' -%}
     {%- set z2 = z * z -%}
-    {{ p }} as overturn_rate,
+    {{ p }} as {{ rate }},
     greatest(0.0, least({{ p }}, ({{ p }} + {{ z2 }} / (2.0 * {{ n }})
         - {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + {{ z2 }} / (4.0 * {{ n }} * {{ n }})))
         / (1 + {{ z2 }} / {{ n }}))) as ci_low,
