@@ -60,10 +60,21 @@ sentences as (
 
 ),
 
+-- The rules read each distinct (decision, sentence) once: reviewers paste the same guideline
+-- passages and conclusions into many letters, and the regular expressions are the model's cost.
+distinct_sentences as (
+
+    select distinct
+        decision,
+        sentence
+    from sentences
+
+),
+
 read_sentences as (
 
     select *
-    from sentences
+    from distinct_sentences
     where decision = 'overturned'
         or not (
             {{ any_rule_matches('sentence', 'rationale_quote_rules', 'kind', 'boilerplate') }}
@@ -76,22 +87,35 @@ read_sentences as (
 matched as (
 
     select
-        letter_key,
-        item_ordinal,
+        decision,
+        sentence,
         {{ matching_rule_ids('sentence', 'rationale_reason_rules', when_column='decision', equals='decision') }}
             as rule_ids
     from read_sentences
 
 ),
 
-rule_hits as (
+sentence_hits as (
 
     select
-        letter_key,
-        item_ordinal,
+        decision,
+        sentence,
         {{ explode(split_regex('rule_ids', "'[|]'")) }} as rule_id
     from matched
     where rule_ids <> ''
+
+),
+
+rule_hits as (
+
+    select
+        sentences.letter_key,
+        sentences.item_ordinal,
+        sentence_hits.rule_id
+    from sentences
+    inner join sentence_hits
+        on sentences.decision = sentence_hits.decision
+        and sentences.sentence = sentence_hits.sentence
 
 ),
 
