@@ -112,3 +112,12 @@ def namespaces_or_skip() -> None:
         if os.environ.get("CI"):
             pytest.fail("unshare --map-root-user --mount fails in CI: the disk-full and read-only tests must run there")
         pytest.skip("this machine allows no user and mount namespaces (unshare --map-root-user --mount)")
+
+
+def remote_assets(page: str) -> list[str]:
+    """What an HTML page would load from elsewhere: scripts, styles, fonts, images or frames by
+    URL (inlined script bodies set aside: plotly.js holds URLs it never loads by itself)."""
+    markup = re.sub(r"(?s)(<script\b[^>]*>).*?</script>", r"\1</script>", page)
+    tags = re.findall(r"""<(?:script|link|img|iframe|source|embed|object)\b[^>]*\b(?:src|href|data)=["']?(?:https?:)?//[^"'\s>]*""", markup)
+    styles = re.findall(r"""(?:url\(\s*["']?(?:https?:)?//|@import)[^;)]*""", markup)
+    return tags + styles
