@@ -5,10 +5,7 @@ state's published rates beside the warehouse's. The screenshot is kept in test-a
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -16,19 +13,8 @@ import pytest
 
 from imr.home import Home
 from imr.serve.report import CHARTS, published_rates, write_report
-from tests.helpers import copy_warehouse, remote_assets
+from tests.helpers import browse, copy_warehouse, remote_assets
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # DWC's published overturn rates as the seed `published_imr_figures` holds them (value a share);
 # the synthetic letters are decided from 2014 to 2022, so 2013 and 2024 fall outside.
 FIGURES = [
@@ -69,16 +55,6 @@ def home(synthetic_warehouse: tuple[Path, list[dict]], tmp_path_factory: pytest.
 @pytest.fixture(scope="module")
 def report(home: Path) -> Path:
     return write_report(home)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing in CI (.ci/run installs it)")
-        pytest.skip("chromium not installed")
-    return found
 
 
 def _rate_marts(home: Path) -> set[str]:
@@ -152,46 +128,12 @@ def test_report_links_the_validation_page(report: Path) -> None:
 
 
 def test_charts_render_in_chromium_without_console_errors(report: Path, chromium: str, tmp_path: Path) -> None:
-    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
-    dom = subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            *profile,
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-            report.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert dom.stdout.count('class="main-svg"') >= len(CHARTS), "plotly did not draw the charts"
-    assert dom.stdout.count("trace bars") >= len(CHARTS) - 1  # the turnaround chart has lines only
-    console_errors = [line for line in dom.stderr.splitlines() if "CONSOLE" in line and re.search(r"Uncaught|Error", line)]
+    dom, console_errors = browse(chromium, report, tmp_path / "profile", "report.png", height=7000)
     assert console_errors == []
+    assert dom.count('class="main-svg"') >= len(CHARTS), "plotly did not draw the charts"
+    assert dom.count("trace bars") >= len(CHARTS) - 1  # the turnaround chart has lines only
     # The monthly charts' x ticks as drawn: every one a month ("Jan 2015"), none a bare year.
-    ticks = re.findall(r'<g class="xtick">.*?>([^<>]+)</text>', dom.stdout)
+    ticks = re.findall(r'<g class="xtick">.*?>([^<>]+)</text>', dom)
     months = [tick for tick in ticks if MONTH_LABEL.match(tick)]
     assert "Jan 2015" in months and "Jul 2021" in months
     assert not [tick for tick in ticks if re.fullmatch(r"\d{4}", tick)]
-    ARTIFACTS.mkdir(exist_ok=True)
-    screenshot = ARTIFACTS / "report.png"
-    subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            *profile,
-            "--window-size=1200,7000",
-            "--virtual-time-budget=10000",
-            f"--screenshot={screenshot}",
-            report.as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert screenshot.stat().st_size > 50_000
