@@ -15,16 +15,16 @@ from imr.home import Home
 from imr.serve.report import CHARTS, published_rates, write_report
 from tests.helpers import browse, copy_warehouse, remote_assets
 
-# DWC's published overturn rates as the seed `published_imr_figures` holds them (value a share);
-# the synthetic letters are decided from 2014 to 2022, so 2013 and 2024 fall outside.
+# Published figures as the seed `published_imr_figures` holds them (value a share). The synthetic
+# letters are decided from 2014 to 2022: 2024 falls outside; 2015's is not per treatment request.
 FIGURES = [
-    ("DWC", 2013, "overturn_rate", None, 0.16, "approx"),
-    ("DWC", 2016, "overturn_rate", None, 0.084, "exact"),
-    ("DWC", 2019, "overturn_rate", None, 0.104, "exact"),
-    ("DWC", 2020, "overturn_rate", None, 0.095, "exact"),
-    ("DWC", 2020, "overturn_rate", "Psych Services", 0.18, "approx"),
-    ("DWC", 2024, "overturn_rate", "Evaluation & Management", 0.231, "exact"),
-    ("CWCI", 2016, "uphold_rate", None, 0.912, "exact"),
+    ("DWC", 2015, "overturn_rate", None, 0.16, "approx", "IMR decisions (basis not stated)"),
+    ("DWC", 2016, "overturn_rate", None, 0.084, "exact", "treatment requests"),
+    ("DWC", 2019, "overturn_rate", None, 0.104, "exact", "treatment requests"),
+    ("DWC", 2020, "overturn_rate", None, 0.095, "exact", "treatment requests"),
+    ("DWC", 2020, "overturn_rate", "Psych Services", 0.18, "approx", "treatment requests"),
+    ("DWC", 2024, "overturn_rate", "Evaluation & Management", 0.231, "exact", "treatment requests"),
+    ("CWCI", 2016, "uphold_rate", None, 0.912, "exact", "service decisions"),
 ]
 MONTH_LABEL = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$")
 
@@ -38,8 +38,8 @@ def _with_published_figures(home: Path) -> Path:
         )
         con.executemany(
             "insert into reference.published_imr_figures (publisher, data_year, period, measure, service_category, value, "
-            "qualifier, unit) values (?, ?, cast(? as varchar), ?, ?, ?, ?, 'treatment requests')",
-            [(p, y, y, m, c, v, q) for p, y, m, c, v, q in FIGURES],
+            "qualifier, unit) values (?, ?, cast(? as varchar), ?, ?, ?, ?, ?)",
+            [(p, y, y, m, c, v, q, u) for p, y, m, c, v, q, u in FIGURES],
         )
     return home
 
@@ -98,7 +98,7 @@ def test_state_figures_are_those_of_the_years_shown_in_the_same_vocabulary(home:
     assert "The state (DWC) published 8.4% in 2016, 10.4% in 2019, 9.5% in 2020 of treatment requests overturned" in text
     assert "DWC published (2016, 2019, 2020): 8.4% to 10.4%" in text  # the band on every rate chart
     assert "DWC 2020: ~18.0%" in text  # beside the category it was published for
-    assert "DWC 2024" not in text and "DWC 2013" not in text
+    assert "DWC 2024" not in text and "DWC 2015" not in text
 
 
 def test_without_published_figures_there_is_no_reference_line(home: Path, tmp_path: Path) -> None:

@@ -354,8 +354,9 @@ Groups with fewer than 30 decisions are shown in grey and marked <em>small</em>:
 
 
 def published_rates(con: duckdb.DuckDBPyConnection) -> list[Published]:
-    """DWC's overturn rates (all requests, and per service category) for the years the decisions
-    span, from the seed in the served file; none when the file has no such seed."""
+    """DWC's overturn rates per treatment request (all, and per service category) for the years the
+    decisions span, from the seed in the served file; none when the file has no such seed. Rates
+    counted otherwise (CWCI's per service decision, DWC's of 2013 on an unstated basis) are left out."""
     present = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'reference' and table_name = 'published_imr_figures'"
     ).fetchall()[0][0]
@@ -363,7 +364,7 @@ def published_rates(con: duckdb.DuckDBPyConnection) -> list[Published]:
         return []
     rows = con.execute(
         "select data_year, value, qualifier, service_category from reference.published_imr_figures "
-        "where publisher = 'DWC' and measure = 'overturn_rate' and service_subcategory is null "
+        "where publisher = 'DWC' and measure = 'overturn_rate' and unit = 'treatment requests' and service_subcategory is null "
         "and data_year in (select distinct year(decision_date) from marts.fct_imr_decisions) "
         "order by data_year, service_category nulls first"
     ).fetchall()
