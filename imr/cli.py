@@ -316,11 +316,13 @@ def docs(home: Path) -> None:
     from imr.serve.docs import generate_docs
     from imr.serve.validation import write_validation_page
 
-    click.echo(f"validation results (one file, opens offline): {write_validation_page(home)}")
     try:
-        site = generate_docs(home)
+        site, failure = generate_docs(home), None
     except (FileNotFoundError, BuildError) as error:
-        raise click.ClickException(str(error)) from None
+        site, failure = None, error
+    click.echo(f"validation results (one file, opens offline): {write_validation_page(home)}")  # after: it links the dbt docs
+    if failure:
+        raise click.ClickException(str(failure))
     click.echo(f"dbt docs (one file, opens offline): {site}")
 
 
