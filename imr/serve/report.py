@@ -141,13 +141,12 @@ class MonthlyRateChart:
     mart: str
     title: str
     note: str
-    month: str = "decision_month"
 
     def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str:
         rows = _rows(
             con,
-            f"select cast({self.month} as date) as month, decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
-            f"from marts.{self.mart} where {self.month} is not null order by month",
+            "select cast(decision_month as date) as month, decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
+            f"from marts.{self.mart} where decision_month is not null order by month",
         )
         months = [row["month"] for row in rows]
         figure = go.Figure()
@@ -165,6 +164,7 @@ class MonthlyRateChart:
             y=[row["ci_high"] for row in rows] + [row["ci_low"] for row in rows][::-1],
             fill="toself",
             fillcolor="rgba(31, 119, 180, 0.15)",
+            mode="lines",  # plotly draws markers too on short series otherwise
             line=dict(width=0),
             name="95% interval",
             hoverinfo="skip",
