@@ -2,7 +2,7 @@
 
 One module per suite (raw_letters, raw_items, marts); `runner` reads the warehouse read-only
 into pandas (GE 1.24 cannot validate DuckDB through its SQL datasource), runs every suite, keeps
-the results and the Data Docs, and says whether any critical expectation failed.
+the results, and says whether any critical expectation failed.
 """
 
 import warnings

@@ -1,7 +1,9 @@
-"""Run every suite against a warehouse: read-only, results kept, Data Docs written.
+"""Run every suite against a warehouse: read-only, results kept.
 
 Results go to the home's operations database (table `ops.expectation_results`, one row per
-expectation per run) and the Great Expectations Data Docs under the home's `gx/` folder.
+expectation per run), from which `imr.serve.validation` draws the page people read. Great
+Expectations' own Data Docs are not written: they load their styles and scripts from the
+internet and show nothing offline.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ class Report:
 
 
 def validate(
-    home: Path, database: Path | None = None, docs: bool = True, suites: tuple[Suite, ...] = SUITES, loaded_since: dt.datetime | None = None
+    home: Path, database: Path | None = None, suites: tuple[Suite, ...] = SUITES, loaded_since: dt.datetime | None = None
 ) -> Report:
     """Run the suites on the raw tables of `home` and the marts of `database` (default: the live file).
 
@@ -111,7 +113,7 @@ def validate(
             for part in suite.parts(con):
                 frame = con.sql(part.sql).to_arrow_table().to_pandas(strings_to_categorical=True)
                 _drop_cached_pages(con)
-                outcomes.extend(_run_part(context, suite.name, part.name, part.expectations, frame, run_id, docs))
+                outcomes.extend(_run_part(context, suite.name, part.name, part.expectations, frame, run_id))
     report = Report(run_id, validated_at, outcomes)
     _keep(home, report)
     return report
@@ -142,7 +144,6 @@ def _run_part(
     expectations: list[gx.expectations.Expectation],
     frame: object,
     run_id: str,
-    docs: bool,
 ) -> list[Outcome]:
     name = f"{suite}.{part}"
     datasource = context.data_sources.add_or_update_pandas(name="imr_warehouse")
@@ -150,8 +151,7 @@ def _run_part(
     batch = asset.add_batch_definition_whole_dataframe("whole table")
     gx_suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
     definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
-    actions: list[gx.checkpoint.actions.ValidationAction] = [gx.checkpoint.UpdateDataDocsAction(name="data docs")] if docs else []
-    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions))
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[definition]))
     result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.core.run_identifier.RunIdentifier(run_name=run_id))
     outcomes = []
     for validation in result.run_results.values():

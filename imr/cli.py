@@ -194,20 +194,20 @@ def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, max_file_s
 
 @main.command()
 @home_option
-@click.option("--no-docs", is_flag=True, help="Skip writing the Great Expectations Data Docs.")
-def validate(home: Path, no_docs: bool) -> None:
+def validate(home: Path) -> None:
     """Run every expectation suite on the warehouse; exit 1 on any critical failure."""
     from expectations.runner import validate as run_suites  # Great Expectations is slow to import: only here
+    from imr.serve.validation import write_validation_page
 
     try:
-        report = run_suites(home, docs=not no_docs)
+        report = run_suites(home)
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
+    page = write_validation_page(home)
     click.echo(report.table())
     click.echo(
         f"imr validate: run {report.run_id}: {len(report.critical_failures)} critical failures, "
-        f"{len(report.warnings)} warnings; results in {Home(home).operations}"
-        + ("" if no_docs else f", Data Docs in {Home(home).data_docs}"),
+        f"{len(report.warnings)} warnings; results in {Home(home).operations} and {page}",
         err=True,
     )
     if not report.ok:
@@ -311,21 +311,19 @@ def report(home: Path, out: Path | None) -> None:
 @main.command()
 @home_option
 def docs(home: Path) -> None:
-    """Generate the dbt docs (models, columns, lineage) and say where the Data Docs are."""
+    """Write the dbt docs (models, columns, lineage) and the validation results page, both offline."""
     from imr.orchestrate.engines import BuildError
     from imr.serve.docs import generate_docs
+    from imr.serve.validation import write_validation_page
 
     try:
-        site = generate_docs(home)
+        site, failure = generate_docs(home), None
     except (FileNotFoundError, BuildError) as error:
-        raise click.ClickException(str(error)) from None
+        site, failure = None, error
+    click.echo(f"validation results (one file, opens offline): {write_validation_page(home)}")  # after: it links the dbt docs
+    if failure:
+        raise click.ClickException(str(failure))
     click.echo(f"dbt docs (one file, opens offline): {site}")
-    data_docs = Home(home).data_docs
-    click.echo(
-        f"expectation Data Docs: {data_docs}"
-        if data_docs.exists()
-        else "expectation Data Docs: not yet written (run `imr validate` or `imr refresh`)"
-    )
 
 
 @main.command()

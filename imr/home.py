@@ -67,6 +67,11 @@ class Home:
         return self.root / "report.html"
 
     @property
+    def validation_page(self) -> Path:
+        """The latest validation's results as one page that opens offline (`imr.serve.validation`)."""
+        return self.root / "validation.html"
+
+    @property
     def docs_dir(self) -> Path:
         return self.root / "docs"
 
@@ -78,10 +83,6 @@ class Home:
     def gx(self) -> Path:
         """Great Expectations' project folder."""
         return self.root / "gx"
-
-    @property
-    def data_docs(self) -> Path:
-        return self.gx / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
     # Spark: the same models built by `imr build --target spark`; profiles.yml names these folders too.
     @property

@@ -15,6 +15,19 @@ from ingest.process import parse_file
 
 
 @pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium, to see a page as a reader's browser draws it (.ci/run installs it)."""
+    import shutil
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing in CI (.ci/run installs it)")
+        pytest.skip("chromium not installed")
+    return found
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     return resources.files("imr.data").joinpath("seed-letter.txt").read_text(encoding="utf-8")
 

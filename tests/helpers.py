@@ -112,3 +112,42 @@ def namespaces_or_skip() -> None:
         if os.environ.get("CI"):
             pytest.fail("unshare --map-root-user --mount fails in CI: the disk-full and read-only tests must run there")
         pytest.skip("this machine allows no user and mount namespaces (unshare --map-root-user --mount)")
+
+
+def remote_assets(page: str) -> list[str]:
+    """What an HTML page would load from elsewhere: scripts, styles, fonts, images or frames by
+    URL (inlined script bodies set aside: plotly.js holds URLs it never loads by itself)."""
+    markup = re.sub(r"(?s)(<script\b[^>]*>).*?</script>", r"\1</script>", page)
+    tags = re.findall(r"""<(?:script|link|img|iframe|source|embed|object)\b[^>]*\b(?:src|href|data)=["']?(?:https?:)?//[^"'\s>]*""", markup)
+    styles = re.findall(r"""(?:url\(\s*["']?(?:https?:)?//|@import)[^;)]*""", markup)
+    return tags + styles
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def browse(chromium: str, page: Path, profile: Path, screenshot: str, height: int) -> tuple[str, list[str]]:
+    """`page` as headless Chromium draws it: its DOM once scripts ran, the console's errors, and a
+    screenshot `height` pixels tall kept in test-artifacts/ under the name `screenshot`."""
+    common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=10000"]
+    dom = subprocess.run(
+        [*common, "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True
+    )
+    errors = [line for line in dom.stderr.splitlines() if "CONSOLE" in line and re.search(r"Uncaught|Error", line)]
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / screenshot
+    subprocess.run(
+        [*common, f"--window-size=1200,{height}", f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120, check=True
+    )
+    assert shot.stat().st_size > 20_000, f"{shot}: blank screenshot"
+    return dom.stdout, errors

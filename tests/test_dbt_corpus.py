@@ -61,6 +61,6 @@ def test_specialties_map_onto_dwc_vocabulary(home: Path) -> None:
 
 
 def test_real_warehouse_validates(home: Path) -> None:
-    report = validate(home, docs=False)
+    report = validate(home)
     assert report.ok, report.table()
     assert not report.warnings, report.table()

@@ -39,7 +39,6 @@ def test_clean_warehouse_passes_every_suite_and_results_are_kept(clean_home: Pat
     report = validate(clean_home)
     assert report.ok, report.table()
     assert {o.suite for o in report.outcomes} == {"raw_letters", "raw_items", "marts"}
-    assert (clean_home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
     with duckdb.connect(str(Home(clean_home).operations), read_only=True) as con:
         rows = con.execute("select count(*), count(distinct run_id) from ops.expectation_results").fetchall()
     assert rows == [(len(report.outcomes), 1)]
@@ -49,7 +48,7 @@ def test_future_decision_date_is_critical(home: Path) -> None:
     _execute(
         Home(home).raw, "update raw.letters set decision_date = date '2031-01-01' where sha256 = (select min(sha256) from raw.letters)"
     )
-    report = validate(home, docs=False, suites=(raw_letters.SUITE,))
+    report = validate(home, suites=(raw_letters.SUITE,))
     assert not report.ok
     assert ("letters", "expect_column_values_to_be_between", "decision_date", "critical") in _failed(report)
 
@@ -58,9 +57,9 @@ def test_raw_suites_read_only_the_loads_in_scope(home: Path) -> None:
     _execute(Home(home).raw, "update raw.letters set patient_age = 7 where sha256 = (select min(sha256) from raw.letters)")
     with duckdb.connect(str(Home(home).raw), read_only=True) as con:
         loaded = con.execute("select max(started_at) from raw.ingest_runs").fetchall()[0][0]
-    later = validate(home, docs=False, suites=(raw_letters.SUITE,), loaded_since=loaded + dt.timedelta(seconds=1))
+    later = validate(home, suites=(raw_letters.SUITE,), loaded_since=loaded + dt.timedelta(seconds=1))
     assert later.ok  # the bad row came with an earlier load: a refresh after it does not read it again
-    since_then = validate(home, docs=False, suites=(raw_letters.SUITE,), loaded_since=loaded)
+    since_then = validate(home, suites=(raw_letters.SUITE,), loaded_since=loaded)
     assert ("letters", "expect_column_values_to_be_between", "patient_age", "critical") in _failed(since_then)
 
 
@@ -69,14 +68,14 @@ def test_unknown_state_and_impossible_age_are_critical(home: Path) -> None:
         Home(home).raw,
         "update raw.letters set reviewer_licensure = ['CA', 'XX'], patient_age = 7 where sha256 = (select min(sha256) from raw.letters)",
     )
-    failed = _failed(validate(home, docs=False, suites=(raw_letters.SUITE,)))
+    failed = _failed(validate(home, suites=(raw_letters.SUITE,)))
     assert ("licensure", "expect_column_values_to_be_in_set", "state_code", "critical") in failed
     assert ("letters", "expect_column_values_to_be_between", "patient_age", "critical") in failed
 
 
 def test_decision_maybe_is_critical(home: Path) -> None:
     _execute(Home(home).raw, "update raw.items set decision = 'maybe' where ordinal = 1 and sha256 = (select min(sha256) from raw.items)")
-    report = validate(home, docs=False, suites=(raw_items.SUITE,))
+    report = validate(home, suites=(raw_items.SUITE,))
     assert ("items", "expect_column_values_to_be_in_set", "decision", "critical") in _failed(report)
     assert not report.ok
 
@@ -88,7 +87,7 @@ def test_rate_of_one_and_a_half_is_critical(home: Path) -> None:
         "where service_category = (select min(service_category) "
         "from marts.overturn_rates_by_service_category)",
     )
-    failed = _failed(validate(home, docs=False, suites=(marts.SUITE,)))
+    failed = _failed(validate(home, suites=(marts.SUITE,)))
     assert ("overturn_rates_by_service_category", "expect_column_values_to_be_between", "overturn_rate", "critical") in failed
 
 
@@ -98,13 +97,13 @@ def test_mart_that_no_longer_adds_up_is_critical(home: Path) -> None:
         "delete from marts.overturn_rates_by_specialty where reviewer_specialty = "
         "(select max(reviewer_specialty) from marts.overturn_rates_by_specialty)",
     )
-    failed = _failed(validate(home, docs=False, suites=(marts.SUITE,)))
+    failed = _failed(validate(home, suites=(marts.SUITE,)))
     assert ("overturn_rates_by_specialty", "expect_column_sum_to_be_between", "decisions", "critical") in failed
 
 
 def test_implausible_overall_rate_and_unclassified_items_are_warnings(home: Path) -> None:
     _execute(Home(home).served, "update marts.fct_imr_decisions set is_overturned = true, service_category = 'Other'")
-    report = validate(home, docs=False, suites=(marts.SUITE,))
+    report = validate(home, suites=(marts.SUITE,))
     failed = _failed(report)
     assert ("fct_imr_decisions", "expect_column_mean_to_be_between", "overturned", "warning") in failed
     assert ("fct_imr_decisions", "expect_column_mean_to_be_between", "unclassified", "warning") in failed

@@ -95,6 +95,8 @@ def test_failed_expectation_does_not_publish(home: Path, letters: tuple[Path, Pa
     assert "patient_age" in report.message
     assert (Home(home).served).stat().st_ino == before  # the served file was not replaced
     assert _outcomes(home)[-1] == "validation_failed"
+    page = Home(home).validation_page.read_text(encoding="utf-8")  # what to read when it did not publish
+    assert "critical expectation(s) failed" in page and "patient_age" in page
 
 
 def test_reader_holding_the_served_file_never_blocks_a_refresh(home: Path, letters: tuple[Path, Path]) -> None:

@@ -22,6 +22,7 @@ import duckdb
 from imr.home import Home
 from imr.orchestrate.engines import BuildError, DuckDBEngine
 from imr.serve.report import write_report
+from imr.serve.validation import write_validation_page
 from ingest.clock import new_run_id, utc_now
 from ingest.extract.files import MAX_FILE_SIZE
 from ingest.load import pipeline
@@ -136,6 +137,7 @@ def _run_steps(
         from expectations.runner import validate  # Great Expectations is big: not held during the build
 
         validation = validate(home, database=built.staged, loaded_since=last_published(home))
+        write_validation_page(home)  # most worth reading when the build is not published
         report.counts.update(
             expectations_passed=sum(o.success for o in validation.outcomes),
             expectations_critical_failed=len(validation.critical_failures),

@@ -1,12 +1,20 @@
 """`imr report`: one self-contained HTML file with the marts as charts (plotly, its JavaScript
-inlined so the file opens without a network) and the counts behind every chart as tables."""
+inlined so the file opens without a network) and the counts behind every chart as tables.
+
+Each mart is charted by one entry of CHARTS; a rate mart added to dbt gets a chart by adding an
+entry there (tests/test_report.py fails while a mart with an `overturn_rate` column has none).
+Where the served file holds the state's published figures (seed `published_imr_figures`, schema
+`reference`), DWC's overturn rate of the years shown is drawn beside the warehouse's."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import duckdb
 import plotly.graph_objects as go
@@ -17,51 +25,280 @@ from imr.serve.warehouse import served
 from ingest.synth import SYNTHETIC_YEAR
 
 _BIG, _SMALL = "#1f77b4", "#c7c7c7"  # groups large enough to read, and the others
+_STATE = "#d62728"  # the state's published figures
+_OPEN_TABLE_ROWS = 15  # a longer table behind a chart is folded, so the charts stay near each other
+_MAX_MONTH_TICKS = 24  # beyond this many months, a tick every 2, 3, 6 or 12 months keeps labels apart
 
 
 @dataclass(frozen=True)
-class Section:
+class Published:
+    """One overturn rate the state (DWC) published, per treatment request."""
+
+    year: int
+    value: float
+    qualifier: str | None
+    service_category: str | None
+
+    @property
+    def label(self) -> str:
+        approx = "~" if self.qualifier == "approx" else ""
+        return f"DWC {self.year}: {approx}{self.value:.1%}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every chart may set beside its mart: the state's figures for the years the letters span."""
+
+    published: list[Published]
+
+    def overall(self) -> list[Published]:
+        return [p for p in self.published if p.service_category is None]
+
+    def by_category(self) -> dict[str, list[Published]]:
+        found: dict[str, list[Published]] = {}
+        for figure in self.published:
+            if figure.service_category is not None:
+                found.setdefault(figure.service_category, []).append(figure)
+        return found
+
+
+class Chart(Protocol):
+    """A section of the report drawn from one mart."""
+
+    @property
+    def mart(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str: ...
+
+
+@dataclass(frozen=True)
+class RateChart:
+    """A rate mart as horizontal bars (95% interval, small groups grey), with the state's overall
+    rate as a reference line and, when `category` names the mart's DWC service category column,
+    the state's rate of that category beside its bar."""
+
+    mart: str
     title: str
     note: str
-    sql: str
-    label: str  # the column naming each group
+    label: str  # SQL over the mart's columns naming each group
+    header: str  # the groups' column header in the table
+    category: str | None = None
+    order_by: str = "decisions desc"
+
+    def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str:
+        category = self.category or "null"
+        rows = _rows(
+            con,
+            f"select {self.label} as grp, {category} as category, decisions, overturned, overturn_rate, ci_low, ci_high, "
+            f"is_small_group from marts.{self.mart} order by {self.order_by}",
+        )
+        figure = go.Figure(
+            go.Bar(
+                x=[row["overturn_rate"] for row in rows],
+                y=[row["grp"] for row in rows],
+                orientation="h",
+                name="warehouse",
+                marker_color=[_SMALL if row["is_small_group"] else _BIG for row in rows],
+                error_x=_interval(rows),
+                hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+                showlegend=False,
+            )
+        )
+        _state_band(figure, context.overall())
+        if self.category:
+            by_category = context.by_category()
+            marks = [(row["grp"], p) for row in rows for p in by_category.get(row["category"], [])]
+            if marks:
+                figure.add_scatter(
+                    x=[p.value for _, p in marks],
+                    y=[grp for grp, _ in marks],
+                    mode="markers+text",
+                    textposition="top center",
+                    textfont=dict(color=_STATE, size=11),
+                    marker=dict(symbol="diamond", color=_STATE, size=10),
+                    name="DWC published rate of the category",
+                    text=[p.label for _, p in marks],
+                    hovertemplate="%{y}: %{text}<extra></extra>",
+                )
+        figure.update_layout(
+            height=max(260, 28 * len(rows) + 130),
+            margin=dict(l=10, r=10, t=30, b=40),
+            xaxis=dict(tickformat=".0%", title="overturn rate", rangemode="tozero"),
+            yaxis=dict(autorange="reversed"),
+            legend=dict(orientation="h", y=-0.15),
+        )
+        return _section(self.title, self.note, figure, self.header, rows)
 
 
-SECTIONS = (
-    Section(
+@dataclass(frozen=True)
+class MonthlyRateChart:
+    """A rate mart by month: decisions as bars, the rate as a line with its interval, and the
+    state's rate of each calendar year as a dashed segment over that year's months."""
+
+    mart: str
+    title: str
+    note: str
+
+    def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str:
+        rows = _rows(
+            con,
+            "select cast(decision_month as date) as month, decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
+            f"from marts.{self.mart} where decision_month is not null order by month",
+        )
+        months = [row["month"] for row in rows]
+        figure = go.Figure()
+        figure.add_bar(
+            x=months,
+            y=[row["decisions"] for row in rows],
+            name="decisions (right axis)",
+            marker_color="#aec7e8",
+            opacity=0.45,
+            yaxis="y2",
+            hovertemplate="%{x|%b %Y}: %{y} decisions<extra></extra>",
+        )
+        figure.add_scatter(
+            x=months + months[::-1],
+            y=[row["ci_high"] for row in rows] + [row["ci_low"] for row in rows][::-1],
+            fill="toself",
+            fillcolor="rgba(31, 119, 180, 0.15)",
+            mode="lines",  # plotly draws markers too on short series otherwise
+            line=dict(width=0),
+            name="95% interval",
+            hoverinfo="skip",
+        )
+        figure.add_scatter(
+            x=months,
+            y=[row["overturn_rate"] for row in rows],
+            name="overturn rate",
+            mode="lines+markers",
+            marker=dict(color=[_SMALL if row["is_small_group"] else _BIG for row in rows], size=6),
+            line=dict(color=_BIG),
+            hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>",
+        )
+        half_month = dt.timedelta(days=15)
+        for index, published in enumerate(context.overall()):
+            span = [m for m in months if m.year == published.year]
+            figure.add_scatter(
+                x=[span[0] - half_month, span[-1] + half_month],
+                y=[published.value, published.value],
+                mode="lines",
+                line=dict(color=_STATE, dash="dash", width=2),
+                name="DWC published rate of the year",
+                legendgroup="published",
+                showlegend=index == 0,
+                text=[published.label, published.label],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        figure.update_layout(
+            height=420,
+            margin=dict(l=10, r=10, t=10, b=40),
+            legend=dict(orientation="h", y=1.1),
+            xaxis=month_axis(months),
+            yaxis=dict(title="overturn rate", tickformat=".0%", rangemode="tozero"),
+            yaxis2=dict(title="decisions", overlaying="y", side="right", rangemode="tozero", showgrid=False, tickmode="auto"),
+        )
+        table_rows = [dict(row, grp=_month_label(row["month"])) for row in rows]
+        return _section(self.title, self.note, figure, "decision month", table_rows)
+
+
+@dataclass(frozen=True)
+class TurnaroundChart:
+    """Days from the IMR application to the decision, per month: median and 90th percentile."""
+
+    mart: str
+    title: str
+    note: str
+
+    def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str:
+        rows = _rows(
+            con,
+            f"select cast(decision_month as date) as month, letters, mean_days, median_days, p90_days, max_days "
+            f"from marts.{self.mart} where decision_month is not null order by month",
+        )
+        months = [row["month"] for row in rows]
+        figure = go.Figure()
+        for column, name, dash in (("median_days", "median", "solid"), ("p90_days", "90th percentile", "dot")):
+            figure.add_scatter(
+                x=months,
+                y=[row[column] for row in rows],
+                name=name,
+                mode="lines+markers",
+                line=dict(color=_BIG, dash=dash),
+                hovertemplate="%{x|%b %Y}: %{y:.0f} days<extra>" + name + "</extra>",
+            )
+        figure.update_layout(
+            height=360,
+            margin=dict(l=10, r=10, t=10, b=40),
+            legend=dict(orientation="h", y=1.1),
+            xaxis=month_axis(months),
+            yaxis=dict(title="days, application to decision", rangemode="tozero"),
+        )
+        head = "<tr><th>decision month</th><th>letters</th><th>mean days</th><th>median</th><th>90th percentile</th><th>longest</th></tr>"
+        body = "".join(
+            f"<tr><td>{_month_label(row['month'])}</td><td>{row['letters']}</td><td>{row['mean_days']:.1f}</td>"
+            f"<td>{row['median_days']:.0f}</td><td>{row['p90_days']:.0f}</td><td>{row['max_days']}</td></tr>"
+            for row in rows
+        )
+        return _heading(self.title, self.note) + _figure(figure) + _details(f"<table>{head}{body}</table>", len(rows))
+
+
+CHARTS: tuple[Chart, ...] = (
+    RateChart(
+        "overturn_rates_by_service_category",
         "Overturn rate by service category",
-        "DWC treatment request categories; bars show the 95% Wilson interval.",
-        "select service_category as grp, decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
-        "from marts.overturn_rates_by_service_category order by decisions desc",
-        "service category",
+        "DWC treatment request categories; bars show the 95% Wilson interval; diamonds the state's published rate of a category.",
+        label="service_category",
+        header="service category",
+        category="service_category",
     ),
-    Section(
+    RateChart(
+        "overturn_rates_by_service_subcategory",
         "Overturn rate by service subcategory",
         "Subcategories (drug class for medicines) within each category.",
-        "select service_category || ' / ' || service_subcategory as grp, decisions, overturned, overturn_rate, ci_low, "
-        "ci_high, is_small_group from marts.overturn_rates_by_service_subcategory order by decisions desc",
-        "category / subcategory",
+        label="service_category || ' / ' || service_subcategory",
+        header="category / subcategory",
     ),
-    Section(
+    RateChart(
+        "overturn_rates_by_specialty",
         "Overturn rate by reviewer specialty",
         "The reviewer's first-listed specialty, in DWC's vocabulary.",
-        "select reviewer_specialty as grp, decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
-        "from marts.overturn_rates_by_specialty order by decisions desc",
-        "reviewer specialty",
+        label="reviewer_specialty",
+        header="reviewer specialty",
     ),
-    Section(
+    RateChart(
+        "overturn_rates_by_guideline",
         "Overturn rate by the reviewer's guideline chapter",
         "The chapter the reviewer cited first.",
-        "select guideline_family || ': ' || guideline_chapter as grp, decisions, overturned, overturn_rate, ci_low, "
-        "ci_high, is_small_group from marts.overturn_rates_by_guideline order by decisions desc",
-        "family: chapter",
+        label="guideline_family || ': ' || guideline_chapter",
+        header="family: chapter",
     ),
-    Section(
+    RateChart(
+        "overturn_rates_by_ca_evidence",
         "When the claims administrator cited no evidence",
         "Overturn rate when the claims administrator's guideline paragraph cited nothing, against when it cited a guideline.",
-        "select case when ca_cited_evidence then 'cited evidence' else 'cited no evidence' end as grp, decisions, "
-        "overturned, overturn_rate, ci_low, ci_high, is_small_group from marts.overturn_rates_by_ca_evidence",
-        "claims administrator",
+        label="case when ca_cited_evidence then 'cited evidence' else 'cited no evidence' end",
+        header="claims administrator",
+    ),
+    RateChart(
+        "guideline_family_agreement",
+        "Guideline family: claims administrator against reviewer",
+        "The guideline family each side cited first (claims administrator → reviewer), and the overturn rate of each pairing.",
+        label="ca_guideline_family || ' → ' || reviewer_guideline_family",
+        header="claims administrator → reviewer",
+    ),
+    MonthlyRateChart(
+        "overturn_rates_by_month",
+        "Monthly trend",
+        "The overturn rate per decision month (line; shaded: its 95% interval; grey points: small months), "
+        "the decisions behind it (bars, right axis), and dashed: the state's published rate of each year.",
+    ),
+    TurnaroundChart(
+        "decision_turnaround_by_month",
+        "Turnaround by month",
+        "Calendar days from the IMR application to the decision, per decision month (each letter once).",
     ),
 )
 
@@ -75,8 +312,8 @@ def write_report(home: Path, out: Path | None = None) -> Path:
             "sum(case when is_overturned then 1 else 0 end), "
             f"bool_and(case_number like 'CM{SYNTHETIC_YEAR}-%') from marts.fct_imr_decisions"
         ).fetchall()[0]
-        parts = [_section(con, section) for section in SECTIONS]
-        parts.append(_trend(con))
+        context = Context(published_rates(con))
+        parts = [chart.render(con, context) for chart in CHARTS]
     first, last, letters, decisions, overturned, synthetic = scope
     banner = (
         (
@@ -98,13 +335,16 @@ td:first-child, th:first-child {{ text-align: left; }}
 tr.small td {{ color: #888; }}
 .synthetic {{ background: #fff3cd; border: 1px solid #e0b000; padding: 0.6rem; font-weight: bold; }}
 .note {{ color: #555; }}
+nav a {{ margin-right: 1.2rem; }}
+summary {{ color: #555; cursor: pointer; }}
 </style></head><body>
 <h1>IMR Final Determinations: overturn rates</h1>
 {banner}
+{_links(home, out)}
 <p>{letters} letters, {decisions} decided items, {overturned} overturned ({rate:.1%}); decisions from {first} to {last}.
 Generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from <code>{html.escape(str(served(home)))}</code>.
 Groups with fewer than 30 decisions are shown in grey and marked <em>small</em>: read their rates with care.
-The state reports 8.4% (2016) to 12.7% (2024) of requests overturned.</p>
+{_published_sentence(context)}</p>
 {"".join(parts)}
 </body></html>
 """
@@ -113,82 +353,116 @@ The state reports 8.4% (2016) to 12.7% (2024) of requests overturned.</p>
     return out
 
 
-def _section(con: duckdb.DuckDBPyConnection, section: Section) -> str:
-    columns_rows = con.execute(section.sql)
-    names = [d[0] for d in columns_rows.description]
-    rows = [dict(zip(names, row)) for row in columns_rows.fetchall()]
-    figure = go.Figure(
-        go.Bar(
-            x=[row["overturn_rate"] for row in rows],
-            y=[row["grp"] for row in rows],
-            orientation="h",
-            marker_color=[_SMALL if row["is_small_group"] else _BIG for row in rows],
-            error_x=dict(
-                type="data",
-                symmetric=False,
-                array=[row["ci_high"] - row["overturn_rate"] for row in rows],
-                arrayminus=[row["overturn_rate"] - row["ci_low"] for row in rows],
-            ),
-            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        height=max(260, 28 * len(rows) + 120),
-        margin=dict(l=10, r=10, t=10, b=40),
-        xaxis=dict(tickformat=".0%", title="overturn rate"),
-        yaxis=dict(autorange="reversed"),
-    )
-    table = _table(section.label, rows)
-    return (
-        f"<h2>{html.escape(section.title)}</h2><p class='note'>{html.escape(section.note)}</p>"
-        + figure.to_html(full_html=False, include_plotlyjs=False)
-        + table
-    )
-
-
-def _trend(con: duckdb.DuckDBPyConnection) -> str:
+def published_rates(con: duckdb.DuckDBPyConnection) -> list[Published]:
+    """DWC's overturn rates per treatment request (all, and per service category) for the years the
+    decisions span, from the seed in the served file; none when the file has no such seed. Rates
+    counted otherwise (CWCI's per service decision, DWC's of 2013 on an unstated basis) are left out."""
+    present = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'reference' and table_name = 'published_imr_figures'"
+    ).fetchall()[0][0]
+    if not present:
+        return []
     rows = con.execute(
-        "select decision_month, decisions, overturned, overturn_rate, ci_low, ci_high, is_small_group "
-        "from marts.overturn_rates_by_month order by decision_month"
+        "select data_year, value, qualifier, service_category from reference.published_imr_figures "
+        "where publisher = 'DWC' and measure = 'overturn_rate' and unit = 'treatment requests' and service_subcategory is null "
+        "and data_year in (select distinct year(decision_date) from marts.fct_imr_decisions) "
+        "order by data_year, service_category nulls first"
     ).fetchall()
-    months = [row[0] for row in rows]
-    figure = go.Figure()
-    figure.add_bar(x=months, y=[row[1] for row in rows], name="decisions", marker_color="#aec7e8", yaxis="y")
-    figure.add_scatter(
-        x=months,
-        y=[row[3] for row in rows],
-        name="overturn rate",
-        mode="lines+markers",
-        yaxis="y2",
-        error_y=dict(type="data", symmetric=False, array=[row[5] - row[3] for row in rows], arrayminus=[row[3] - row[4] for row in rows]),
+    return [Published(int(year), float(value), qualifier, category) for year, value, qualifier, category in rows]
+
+
+def month_axis(months: Sequence[dt.date]) -> dict[str, Any]:
+    """A date axis labelled by month ("Jan 2017"): a tick every month, or every 2, 3, 6 or 12
+    months when there are more than _MAX_MONTH_TICKS."""
+    step = next((n for n in (1, 2, 3, 6) if len(months) <= _MAX_MONTH_TICKS * n), 12)
+    axis: dict[str, Any] = dict(type="date", tickformat="%b %Y", hoverformat="%b %Y", dtick=f"M{step}", tickangle=-45)
+    if months:
+        axis["tick0"] = dt.date(months[0].year, 1, 1).isoformat()  # steps divide 12: ticks fall on the same months each year
+    return axis
+
+
+def _state_band(figure: go.Figure, overall: list[Published]) -> None:
+    """The state's overall rate of each year shown as a dashed vertical line, the years' range
+    shaded between them, and one label above the plot (lines of close years would overlap)."""
+    if not overall:
+        return
+    values = [p.value for p in overall]
+    low, high = min(values), max(values)
+    for value in values:
+        figure.add_vline(x=value, line=dict(color=_STATE, dash="dash", width=1))
+    if high > low:
+        figure.add_vrect(x0=low, x1=high, fillcolor=_STATE, opacity=0.08, line_width=0)
+    years = ", ".join(str(p.year) for p in overall)
+    span = f"{low:.1%}" if high == low else f"{low:.1%} to {high:.1%}"
+    figure.add_annotation(
+        x=(low + high) / 2,
+        y=1.0,
+        xref="x",
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"DWC published ({years}): {span}",
+        font=dict(color=_STATE, size=11),
     )
-    figure.update_layout(
-        height=380,
-        margin=dict(l=10, r=10, t=10, b=40),
-        legend=dict(orientation="h"),
-        yaxis=dict(title="decisions"),
-        yaxis2=dict(title="overturn rate", overlaying="y", side="right", tickformat=".0%", rangemode="tozero"),
-    )
-    table_rows = [
-        dict(
-            grp=str(row[0])[:7],
-            decisions=row[1],
-            overturned=row[2],
-            overturn_rate=row[3],
-            ci_low=row[4],
-            ci_high=row[5],
-            is_small_group=row[6],
-        )
-        for row in rows
+
+
+def _month_label(month: dt.date) -> str:
+    return month.strftime("%b %Y")
+
+
+def _published_sentence(context: Context) -> str:
+    overall = context.overall()
+    if not overall:
+        return ""
+    figures = ", ".join(f"{p.value:.1%} in {p.year}" for p in overall)
+    return f"The state (DWC) published {figures} of treatment requests overturned (dashed lines)."
+
+
+def _links(home: Path, out: Path) -> str:
+    """Links to the validation page and the dbt docs, relative to the report, when they exist."""
+    paths = Home(home)
+    found = [(paths.validation_page, "validation results"), (paths.dbt_docs, "model and column docs (dbt)")]
+    links = [
+        f'<a href="{html.escape(Path(os.path.relpath(target, out.parent)).as_posix())}">{text}</a>'
+        for target, text in found
+        if target.exists()
     ]
-    return (
-        "<h2>Monthly trend</h2><p class='note'>Decisions per month (bars) and their overturn rate (line, 95% interval).</p>"
-        + figure.to_html(full_html=False, include_plotlyjs=False)
-        + _table("decision month", table_rows)
+    return f"<nav>{''.join(links)}</nav>" if links else ""
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    result = con.execute(sql)
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row)) for row in result.fetchall()]
+
+
+def _interval(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return dict(
+        type="data",
+        symmetric=False,
+        array=[row["ci_high"] - row["overturn_rate"] for row in rows],
+        arrayminus=[row["overturn_rate"] - row["ci_low"] for row in rows],
     )
 
 
-def _table(label: str, rows: list[dict]) -> str:
+def _heading(title: str, note: str) -> str:
+    return f"<h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>"
+
+
+def _section(title: str, note: str, figure: go.Figure, header: str, rows: list[dict[str, Any]]) -> str:
+    return _heading(title, note) + _figure(figure) + _details(_table(header, rows), len(rows))
+
+
+def _figure(figure: go.Figure) -> str:
+    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def _details(table: str, rows: int) -> str:
+    """The counts behind a chart: shown when short, folded (one click away) when long."""
+    return f"<details{' open' if rows <= _OPEN_TABLE_ROWS else ''}><summary>the counts ({rows} rows)</summary>{table}</details>"
+
+
+def _table(label: str, rows: list[dict[str, Any]]) -> str:
     head = f"<tr><th>{html.escape(label)}</th><th>decisions</th><th>overturned</th><th>rate</th><th>95% interval</th><th></th></tr>"
     body = "".join(
         f"<tr class='{'small' if row['is_small_group'] else ''}'><td>{html.escape(str(row['grp']))}</td>"
