@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from imr.home import Home
-from imr.serve.report import CHARTS, published_rates, write_report
+from imr.serve.report import CHARTS, MonthlyRateChart, RateChart, published_rates, write_report
 from tests.helpers import browse, copy_warehouse, remote_assets
 
 # Published figures as the seed `published_imr_figures` holds them (value a share). The synthetic
@@ -60,7 +60,7 @@ def report(home: Path) -> Path:
 def _rate_marts(home: Path) -> set[str]:
     with duckdb.connect(str(Home(home).served), read_only=True) as con:
         rows = con.execute(
-            "select table_name from duckdb_columns() where schema_name = 'marts' and column_name = 'overturn_rate'"
+            "select table_name from duckdb_columns() where schema_name = 'marts' and column_name in ('overturn_rate', 'reason_share')"
         ).fetchall()
     return {name for (name,) in rows}
 
@@ -131,7 +131,8 @@ def test_charts_render_in_chromium_without_console_errors(report: Path, chromium
     dom, console_errors = browse(chromium, report, tmp_path / "profile", "report.png", height=7000)
     assert console_errors == []
     assert dom.count('class="main-svg"') >= len(CHARTS), "plotly did not draw the charts"
-    assert dom.count("trace bars") >= len(CHARTS) - 1  # the turnaround chart has lines only
+    bar_charts = [chart for chart in CHARTS if isinstance(chart, RateChart | MonthlyRateChart)]
+    assert dom.count("trace bars") >= len(bar_charts)
     # The monthly charts' x ticks as drawn: every one a month ("Jan 2015"), none a bare year.
     ticks = re.findall(r'<g class="xtick">.*?>([^<>]+)</text>', dom)
     months = [tick for tick in ticks if MONTH_LABEL.match(tick)]

@@ -2,7 +2,8 @@
 inlined so the file opens without a network) and the counts behind every chart as tables.
 
 Each mart is charted by one entry of CHARTS; a rate mart added to dbt gets a chart by adding an
-entry there (tests/test_report.py fails while a mart with an `overturn_rate` column has none).
+entry there (tests/test_report.py fails while a mart with an `overturn_rate` or `reason_share`
+column has none).
 Where the served file holds the state's published figures (seed `published_imr_figures`, schema
 `reference`), DWC's overturn rate of the years shown is drawn beside the warehouse's."""
 
@@ -245,6 +246,63 @@ class TurnaroundChart:
         return _heading(self.title, self.note) + _figure(figure) + _details(f"<table>{head}{body}</table>", len(rows))
 
 
+@dataclass(frozen=True)
+class ReasonChart:
+    """A reason mart as a heatmap: per group (rows) the share of its upheld items giving each
+    reason (columns); small groups' rows are labelled as such. `not_recommended` is a floor: its
+    rules find it in about four rationales of ten that give it (docs/warehouse.md)."""
+
+    mart: str
+    title: str
+    note: str
+    label: str  # the mart's group column
+    header: str
+
+    def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str:
+        rows = _rows(
+            con,
+            f"select {self.label} as grp, reason, upheld_items, items_with_reason, reason_share, ci_low, ci_high, "
+            f"is_small_group from marts.{self.mart} order by upheld_items desc, grp, reason",
+        )
+        groups = list(dict.fromkeys(row["grp"] for row in rows))
+        reasons = sorted({row["reason"] for row in rows})
+        share = {(row["grp"], row["reason"]): row for row in rows}
+        small = {row["grp"] for row in rows if row["is_small_group"]}
+        names = [f"{group} (small)" if group in small else str(group) for group in groups]
+        figure = go.Figure(
+            go.Heatmap(
+                z=[[share[group, reason]["reason_share"] for reason in reasons] for group in groups],
+                x=[reason.replace("_", " ") for reason in reasons],
+                y=names,
+                colorscale="Blues",
+                zmin=0,
+                zmax=1,
+                colorbar=dict(tickformat=".0%", title="share"),
+                customdata=[[share[group, reason]["upheld_items"] for reason in reasons] for group in groups],
+                hovertemplate="%{y}, %{x}: %{z:.0%} of %{customdata} upheld items<extra></extra>",
+            )
+        )
+        figure.update_layout(
+            height=max(300, 26 * len(groups) + 180),
+            margin=dict(l=10, r=10, t=10, b=120),
+            xaxis=dict(tickangle=-35),
+            yaxis=dict(autorange="reversed"),
+        )
+        head = (
+            f"<tr><th>{html.escape(self.header)}</th><th>reason</th><th>upheld items</th><th>giving it</th>"
+            "<th>share</th><th>95% interval</th><th></th></tr>"
+        )
+        body = "".join(
+            f"<tr class='{'small' if row['is_small_group'] else ''}'><td>{html.escape(str(row['grp']))}</td>"
+            f"<td>{html.escape(row['reason'])}</td><td>{row['upheld_items']}</td><td>{row['items_with_reason']}</td>"
+            f"<td>{row['reason_share']:.1%}</td><td>{row['ci_low']:.1%} to {row['ci_high']:.1%}</td>"
+            f"<td>{'small' if row['is_small_group'] else ''}</td></tr>"
+            for row in rows
+            if row["items_with_reason"]
+        )
+        return _heading(self.title, self.note) + _figure(figure) + _details(f"<table>{head}{body}</table>", len(rows))
+
+
 CHARTS: tuple[Chart, ...] = (
     RateChart(
         "overturn_rates_by_service_category",
@@ -294,6 +352,28 @@ CHARTS: tuple[Chart, ...] = (
         "Monthly trend",
         "The overturn rate per decision month (line; shaded: its 95% interval; grey points: small months), "
         "the decisions behind it (bars, right axis), and dashed: the state's published rate of each year.",
+    ),
+    ReasonChart(
+        "reason_rates_by_service_category",
+        "Why upheld: reasons by service category",
+        "Share of each category's upheld items whose rationale gives each reason (an item may give several); "
+        "'not recommended' is a floor, as its rules find it in about four rationales of ten.",
+        label="service_category",
+        header="service category",
+    ),
+    ReasonChart(
+        "reason_rates_by_service_subcategory",
+        "Why upheld: reasons by service subcategory",
+        "The same within each subcategory (drug class for medicines).",
+        label="service_category || ' / ' || service_subcategory",
+        header="category / subcategory",
+    ),
+    ReasonChart(
+        "reason_rates_by_drug_class",
+        "Why upheld: reasons by drug class",
+        "The same for the pharmaceutical items of each drug class.",
+        label="drug_class",
+        header="drug class",
     ),
     TurnaroundChart(
         "decision_turnaround_by_month",
