@@ -64,6 +64,56 @@
 {%- endmacro %}
 
 
+{#-
+    What the first rule (by priority) of a rules seed matching `text` captures, as a string: the
+    rules whose `where_column` equals `value` are read when the model compiles (columns rule_id,
+    priority, pattern, value_group, fixed_value), and each becomes one branch of a CASE of constant
+    patterns. A rule gives its pattern's group `value_group`, else its `fixed_value`, else null (a
+    rule that matches to say "no value here" and stops the rules after it). Null when none matches.
+-#}
+{% macro first_rule_capture(text, seed, where_column, value) -%}
+    {%- if execute -%}
+        case
+        {%- for rule in seed_rules(seed, 'pattern, value_group, fixed_value', where_column, value) %}
+            {%- set pattern = sql_string(rule[0], regex=true) %}
+            when {{ regex_matches(text, pattern) }} then
+                {%- if rule[1] is not none %} regexp_extract({{ text }}, {{ pattern }}, {{ rule[1] | int }})
+                {%- elif rule[2] is not none %} {{ sql_string(rule[2] | int) }}
+                {%- else %} cast(null as {{ dbt.type_string() }})
+                {%- endif %}
+        {%- endfor %}
+        end
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The pattern of the first rule (by priority) of a rules seed whose `where_column` equals `value`,
+    as an SQL string literal, read when the model compiles. -#}
+{% macro first_rule_pattern(seed, where_column, value) -%}
+    {%- if execute -%}
+        {{ sql_string(seed_rules(seed, 'pattern', where_column, value)[0][0], regex=true) }}
+    {%- else -%}
+        ''
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The given columns of a rules seed's rules whose `where_column` equals `value`, by priority;
+    a compile error when there is none (an empty CASE is no SQL). -#}
+{% macro seed_rules(seed, columns, where_column, value) -%}
+    {%- set rules = [] -%}
+    {%- for row in seed_rows(seed, columns ~ ', ' ~ where_column, 'priority, rule_id') if row[-1] == value -%}
+        {%- do rules.append(row) -%}
+    {%- endfor -%}
+    {%- if not rules -%}
+        {{ exceptions.raise_compiler_error(seed ~ ' has no rule whose ' ~ where_column ~ ' is ' ~ value) }}
+    {%- endif -%}
+    {{ return(rules) }}
+{%- endmacro %}
+
+
 {#- The rows of a seed's table (the given columns, in the given order), read at compile time. -#}
 {% macro seed_rows(seed, columns, order_by) -%}
     {#- The seed's own table, not ref(): in a dbt unit test ref() names the test's fixture, and
