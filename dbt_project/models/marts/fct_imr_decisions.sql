@@ -1,5 +1,6 @@
 -- One row per decided item of a current letter, wide: what was asked, what IMR decided, how the
--- item is classified, who reviewed it, what each side cited, and when.
+-- item is classified, who reviewed it, what each side cited, and when; for medicines the drug,
+-- strength and quantity, and the letter's first-listed (primary) diagnosis grouped by region and condition.
 with
 
 items as (
@@ -17,6 +18,19 @@ guidelines as (
 letters as (
 
     select * from {{ ref('int_letters_described') }}
+
+),
+
+drugs as (
+
+    select * from {{ ref('int_item_drugs') }}
+
+),
+
+primary_diagnoses as (
+
+    select * from {{ ref('int_letter_diagnoses') }}
+    where diagnosis_ordinal = 1
 
 ),
 
@@ -59,13 +73,25 @@ decisions as (
         letters.days_application_to_decision,
         letters.patient_age,
         letters.patient_age_band,
-        letters.patient_sex
+        letters.patient_sex,
+        drugs.drug_name,
+        drugs.drug_strength,
+        drugs.drug_quantity,
+        drugs.drug_quantity_band,
+        primary_diagnoses.diagnosis as primary_diagnosis,
+        coalesce(primary_diagnoses.body_region, 'No diagnosis') as primary_diagnosis_body_region,
+        coalesce(primary_diagnoses.condition_group, 'No diagnosis') as primary_diagnosis_condition_group
     from items
     left join guidelines
         on items.letter_key = guidelines.letter_key
         and items.item_ordinal = guidelines.item_ordinal
     inner join letters
         on items.letter_key = letters.letter_key
+    left join drugs
+        on items.letter_key = drugs.letter_key
+        and items.item_ordinal = drugs.item_ordinal
+    left join primary_diagnoses
+        on items.letter_key = primary_diagnoses.letter_key
 
 )
 
