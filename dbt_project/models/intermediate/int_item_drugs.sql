@@ -107,34 +107,61 @@ shifted as (
 
 ),
 
--- Every word, pair and triple of each text (no distinct: a repeated word repeats rows that the set
--- aggregate at the end collapses, and a distinct here was two thirds of the model's time).
+-- Every word, pair and triple of each text, exploded from one list (one pass over the texts; a
+-- union of six explodes computed the keys six times). No distinct: a repeated word repeats rows
+-- that the set aggregate at the end collapses, and a distinct here was two thirds of the time.
 {% set word = '[a-z0-9]+' %}
-{% set grams = [('k0', 1), ('k0', 2), ('k1', 2), ('k0', 3), ('k1', 3), ('k2', 3)] %}
-grams as (
+{% set gram_lists = [] %}
+{% for key, words in [('k0', 1), ('k0', 2), ('k1', 2), ('k0', 3), ('k1', 3), ('k2', 3)] %}
+    {% do gram_lists.append('regexp_extract_all(' ~ key ~ ", '" ~ ([word] * words) | join(' ') ~ "', 0)") %}
+{% endfor %}
+all_grams as (
 
-    {% for key, words in grams %}
     select
         treatment_text,
-        {{ explode('regexp_extract_all(' ~ key ~ ", '" ~ ([word] * words) | join(' ') ~ "', 0)") }} as gram,
-        {{ words }} as words
+        {{ explode('concat(' ~ gram_lists | join(', ') ~ ')') }} as gram
     from shifted
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
 
 ),
 
-matched as (
+grams as (
+
+    select
+        treatment_text,
+        gram,
+        length(gram) - length(replace(gram, ' ', '')) + 1 as words
+    from all_grams
+
+),
+
+-- Each gram's meaning: a name of drug_names (equality join), or, for a word of 7+ letters that is
+-- no name, its prefix's meaning (misspellings). One reader of the grams, so they are made once.
+gram_meanings as (
 
     select
         grams.treatment_text,
         grams.gram,
         grams.words,
-        drug_names.ingredient,
-        drug_names.product
+        drug_names.name is not null as is_name,
+        coalesce(drug_names.ingredient, name_prefixes.ingredient) as ingredient,
+        coalesce(drug_names.product, name_prefixes.product) as product
     from grams
-    inner join drug_names
+    left join drug_names
         on grams.gram = drug_names.name
+    left join name_prefixes
+        on drug_names.name is null
+        and grams.words = 1
+        and length(grams.gram) >= 7
+        and substr(grams.gram, 1, 7) = name_prefixes.prefix
+    where drug_names.name is not null
+        or name_prefixes.prefix is not null
+
+),
+
+matched as (
+
+    select * from gram_meanings
+    where is_name
 
 ),
 
@@ -188,24 +215,18 @@ kept as (
 
 ),
 
--- A word of 7+ letters that is no name and lies in no matched name takes its prefix's meaning.
+-- A misspelled word counts unless it lies in a matched name.
 misspelled as (
 
     select
-        grams.treatment_text,
-        name_prefixes.ingredient,
-        name_prefixes.product
-    from grams
-    inner join name_prefixes
-        on substr(grams.gram, 1, 7) = name_prefixes.prefix
-    left join drug_names
-        on grams.gram = drug_names.name
+        gram_meanings.treatment_text,
+        gram_meanings.ingredient,
+        gram_meanings.product
+    from gram_meanings
     left join covered_words
-        on grams.treatment_text = covered_words.treatment_text
-        and grams.gram = covered_words.word
-    where grams.words = 1
-        and length(grams.gram) >= 7
-        and drug_names.name is null
+        on gram_meanings.treatment_text = covered_words.treatment_text
+        and gram_meanings.gram = covered_words.word
+    where not gram_meanings.is_name
         and covered_words.word is null
 
 ),

@@ -5,7 +5,7 @@ with
 
 letters as (
 
-    select * from {{ ref('stg_imr__letters') }}
+    select * from {{ ref('int_letters_described') }}
 
 ),
 

@@ -1,5 +1,6 @@
 -- Letter-level attributes analysts group by: the reviewer's normalized primary specialty,
--- licensure, the patient's age band, decision month and turnaround.
+-- licensure, the patient's age band, decision month and turnaround; and the diagnoses list, which
+-- int_letter_diagnoses reads here rather than redo staging's choice of current documents.
 with
 
 letters as (
@@ -54,7 +55,8 @@ described as (
         with_primary_specialty.patient_age,
         coalesce(age_bands.age_band, 'unknown') as patient_age_band,
         coalesce(with_primary_specialty.patient_sex, 'unknown') as patient_sex,
-        with_primary_specialty.determination
+        with_primary_specialty.determination,
+        with_primary_specialty.diagnoses
     from with_primary_specialty
     left join specialty_variants
         on with_primary_specialty.primary_specialty_as_written = specialty_variants.variant
