@@ -69,18 +69,19 @@ measured as (
 
     select
         figure_id,
-        sum(case
+        -- bigint on both engines (DuckDB sums to a 128-bit integer, which readers take as a decimal)
+        cast(sum(case
             when is_rate and is_figure_scope then decisions
             when is_share_of_category and is_figure_category then decisions
             when not is_rate and not is_share_of_category then decisions
             else 0
-        end) as warehouse_decisions,
-        sum(case
+        end) as bigint) as warehouse_decisions,
+        cast(sum(case
             when not is_figure_scope then 0
             when measure = 'overturn_rate' then overturned
             when measure = 'uphold_rate' then decisions - overturned
             else decisions
-        end) as warehouse_count
+        end) as bigint) as warehouse_count
     from scoped
     group by figure_id
 
