@@ -2,7 +2,7 @@
 extra): `imr build --target spark` on the 194 real letters runs every model, seed and test the
 DuckDB build runs, and every mart comes out the same, row for row (counts exact, rates to 1e-9).
 
-Slow: one Spark session in local mode, two to three minutes on two cores.
+Slow: one Spark session in local mode (docs/warehouse.md says how long it takes).
 """
 
 from __future__ import annotations
