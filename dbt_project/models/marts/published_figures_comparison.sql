@@ -118,7 +118,7 @@ with_interval as (
 
     select
         compared.*,
-        {{ wilson_interval('warehouse_count', 'nullif(warehouse_decisions, 0)') }}
+        {{ wilson_interval('warehouse_count', 'nullif(warehouse_decisions, 0)', rate='warehouse_value') }}
     from compared
 
 ),
@@ -139,7 +139,7 @@ judged as (
         published_value_high,
         warehouse_decisions,
         warehouse_count,
-        overturn_rate as warehouse_value,
+        warehouse_value,
         case when warehouse_decisions > 0 then ci_low end as ci_low,
         case when warehouse_decisions > 0 then ci_high end as ci_high,
         warehouse_decisions < {{ var('min_group_decisions') }} as is_small_group,
