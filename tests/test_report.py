@@ -60,7 +60,8 @@ def report(home: Path) -> Path:
 def _rate_marts(home: Path) -> set[str]:
     with duckdb.connect(str(Home(home).served), read_only=True) as con:
         rows = con.execute(
-            "select table_name from duckdb_columns() where schema_name = 'marts' and column_name in ('overturn_rate', 'reason_share')"
+            "select table_name from duckdb_columns() where schema_name = 'marts' "
+            "and column_name in ('overturn_rate', 'reason_share', 'warehouse_value')"
         ).fetchall()
     return {name for (name,) in rows}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,6 +28,7 @@ from ingest.synth import SYNTHETIC_YEAR
 _BIG, _SMALL = "#1f77b4", "#c7c7c7"  # groups large enough to read, and the others
 _STATE = "#d62728"  # the state's published figures
 _OPEN_TABLE_ROWS = 15  # a longer table behind a chart is folded, so the charts stay near each other
+_MATRIX_SIDE = 30  # rows and columns of a heatmap of two groupings: the largest groups; the table has them all
 _MAX_MONTH_TICKS = 24  # beyond this many months, a tick every 2, 3, 6 or 12 months keeps labels apart
 
 
@@ -303,6 +304,151 @@ class ReasonChart:
         return _heading(self.title, self.note) + _figure(figure) + _details(f"<table>{head}{body}</table>", len(rows))
 
 
+@dataclass(frozen=True)
+class MatrixChart:
+    """A rate mart of two groupings as a heatmap: rows by one (the most decisions first, at most
+    _MATRIX_SIDE), columns by the other, each cell coloured by its overturn rate, small groups grey."""
+
+    mart: str
+    title: str
+    note: str
+    row: str  # SQL naming each row's group
+    column: str  # SQL naming each column's group
+    header: str
+
+    def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str:
+        rows = _rows(
+            con,
+            f"select {self.row} as row_group, {self.column} as column_group, decisions, overturned, overturn_rate, "
+            f"ci_low, ci_high, is_small_group from marts.{self.mart} order by decisions desc",
+        )
+        row_groups = _largest(rows, "row_group")
+        column_groups = _largest(rows, "column_group")
+        cell = {(row["row_group"], row["column_group"]): row for row in rows}
+
+        def grid(value: Callable[[dict[str, Any]], Any]) -> list[list[Any]]:
+            return [[value(cell[r, c]) if (r, c) in cell else None for c in column_groups] for r in row_groups]
+
+        figure = go.Figure()
+        figure.add_heatmap(
+            z=grid(lambda row: None if row["is_small_group"] else row["overturn_rate"]),
+            x=column_groups,
+            y=row_groups,
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            colorbar=dict(tickformat=".0%", title="overturn rate"),
+            customdata=grid(lambda row: row["decisions"]),
+            hovertemplate="%{y} / %{x}: %{z:.1%} of %{customdata} decisions<extra></extra>",
+        )
+        figure.add_heatmap(
+            z=grid(lambda row: 1 if row["is_small_group"] else None),
+            x=column_groups,
+            y=row_groups,
+            colorscale=[[0, _SMALL], [1, _SMALL]],
+            showscale=False,
+            customdata=grid(lambda row: row["decisions"]),
+            hovertemplate="%{y} / %{x}: %{customdata} decisions, too few to read<extra></extra>",
+        )
+        figure.update_layout(
+            height=max(320, 22 * len(row_groups) + 220),
+            margin=dict(l=10, r=10, t=10, b=180),
+            xaxis=dict(tickangle=-45),
+            yaxis=dict(autorange="reversed"),
+        )
+        table_rows = [dict(row, grp=f"{row['row_group']} / {row['column_group']}") for row in rows]
+        return _section(self.title, self.note, figure, self.header, table_rows)
+
+
+def _largest(rows: list[dict[str, Any]], key: str) -> list[Any]:
+    """The groups of `key` with the most decisions, at most _MATRIX_SIDE of them, largest first."""
+    totals: dict[Any, int] = {}
+    for row in rows:
+        totals[row[key]] = totals.get(row[key], 0) + row["decisions"]
+    return sorted(totals, key=lambda group: (-totals[group], str(group)))[:_MATRIX_SIDE]
+
+
+@dataclass(frozen=True)
+class ComparisonChart:
+    """The warehouse beside each figure the state (DWC) or CWCI published for a year the letters
+    span: the warehouse's value with its 95% interval (a dot) and the published one (a diamond;
+    a bar for a range), measure by measure as each publisher counts it. Figures of years with too
+    few letters are listed in the table only; those of years without letters stay in the mart."""
+
+    mart: str
+    title: str
+    note: str
+
+    def render(self, con: duckdb.DuckDBPyConnection, context: Context) -> str:
+        rows = _rows(
+            con,
+            "select publisher, data_year, measure, coalesce(service_subcategory, service_category, 'all') as scope, "
+            "unit, published_value, qualifier, published_value_high, warehouse_decisions, warehouse_value, ci_low, ci_high, "
+            f"comparison from marts.{self.mart} where comparison <> 'no letters' order by data_year, publisher, measure, scope",
+        )
+        for row in rows:
+            row["grp"] = f"{row['publisher']} {row['data_year']} {row['measure'].replace('_', ' ')}: {row['scope']}"
+        shown = [row for row in rows if row["comparison"] not in ("no letters", "too few letters")]
+        figure = go.Figure()
+        figure.add_scatter(
+            x=[row["warehouse_value"] for row in shown],
+            y=[row["grp"] for row in shown],
+            mode="markers",
+            marker=dict(color=_BIG, size=9),
+            name="warehouse (95% interval)",
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=[row["ci_high"] - row["warehouse_value"] for row in shown],
+                arrayminus=[row["warehouse_value"] - row["ci_low"] for row in shown],
+            ),
+            hovertemplate="%{y}: %{x:.1%} in the letters<extra></extra>",
+        )
+        figure.add_scatter(
+            x=[row["published_value"] for row in shown],
+            y=[row["grp"] for row in shown],
+            mode="markers",
+            marker=dict(symbol="diamond", color=_STATE, size=10),
+            name="published",
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=[row["published_value_high"] - row["published_value"] if row["qualifier"] == "range" else 0 for row in shown],
+                arrayminus=[0] * len(shown),
+            ),
+            hovertemplate="%{y}: %{x:.1%} published<extra></extra>",
+        )
+        figure.update_layout(
+            height=max(260, 28 * len(shown) + 130),
+            margin=dict(l=10, r=10, t=10, b=40),
+            xaxis=dict(tickformat=".0%", range=[0, 1]),
+            yaxis=dict(autorange="reversed"),
+            legend=dict(orientation="h", y=-0.15),
+        )
+        head = (
+            "<tr><th>figure</th><th>unit</th><th>published</th><th>items in the letters</th><th>warehouse</th>"
+            "<th>95% interval</th><th>comparison</th></tr>"
+        )
+        body = "".join(_comparison_row(row, row in shown) for row in rows)
+        drawn = _figure(figure) if shown else "<p class='note'>No figure of a year with enough letters to compare.</p>"
+        return _heading(self.title, self.note) + drawn + _details(f"<table>{head}{body}</table>", len(rows))
+
+
+def _comparison_row(row: dict[str, Any], shown: bool) -> str:
+    published = f"{row['published_value']:.1%}"
+    if row["qualifier"] == "range" and row["published_value_high"] is not None:
+        published += f" to {row['published_value_high']:.1%}"
+    elif row["qualifier"] in ("approx", "at_least", "at_most"):
+        published = {"approx": "~", "at_least": "≥ ", "at_most": "≤ "}[row["qualifier"]] + published
+    warehouse = "" if row["warehouse_value"] is None else f"{row['warehouse_value']:.1%}"
+    interval = "" if row["ci_low"] is None else f"{row['ci_low']:.1%} to {row['ci_high']:.1%}"
+    return (
+        f"<tr class='{'' if shown else 'small'}'><td>{html.escape(row['grp'])}</td><td>{html.escape(row['unit'] or '')}</td>"
+        f"<td>{published}</td><td>{row['warehouse_decisions']}</td><td>{warehouse}</td><td>{interval}</td>"
+        f"<td>{html.escape(row['comparison'])}</td></tr>"
+    )
+
+
 CHARTS: tuple[Chart, ...] = (
     RateChart(
         "overturn_rates_by_service_category",
@@ -384,14 +530,14 @@ CHARTS: tuple[Chart, ...] = (
         label="diagnosis_body_region",
         header="body region",
     ),
-    RateChart(
+    MatrixChart(
         "overturn_rates_by_specialty_and_service",
-        "Reviewer specialty within each service",
-        "The reviewer's specialty within each service category and subcategory (read against the service's rate "
-        "across all reviewers, in the mart's service_overturn_rate).",
-        label="service_category || ' / ' || service_subcategory || ': ' || coalesce(reviewer_specialty, 'none named')",
-        header="service: reviewer specialty",
-        order_by="service_category, service_subcategory, decisions desc",
+        "Reviewer specialty against service",
+        "The overturn rate of each reviewer specialty (rows, the most decisions first) within each service "
+        "(columns: category / subcategory); grey cells have too few decisions to read. The table lists every pairing.",
+        row="coalesce(reviewer_specialty, 'none named')",
+        column="service_category || ' / ' || service_subcategory",
+        header="reviewer specialty / service",
     ),
     MonthlyRateChart(
         "overturn_rates_by_month",
@@ -420,6 +566,13 @@ CHARTS: tuple[Chart, ...] = (
         "The same for the pharmaceutical items of each drug class.",
         label="drug_class",
         header="drug class",
+    ),
+    ComparisonChart(
+        "published_figures_comparison",
+        "Beside the state's published figures",
+        "Each rate or share DWC (per treatment request) or CWCI (per service decision) published for a year the letters "
+        "span, beside the same measure over the letters loaded; figures of years with too few letters are in the table only "
+        "(those of years without letters are in the mart).",
     ),
     TurnaroundChart(
         "decision_turnaround_by_month",
