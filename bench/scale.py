@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 
 from imr.home import Home
+from imr.quoting import sql_name, sql_string
 from ingest.clock import utc_now
-from ingest.load.schema import TABLES, ddl
+from ingest.load.schema import RAW_SCHEMA, TABLES, ddl
 from ingest.load.store import open_raw
 
 MAX_COPIES = 99  # case numbers CM00- to CM99-
@@ -31,9 +32,9 @@ def scale_raw(base_home: Path, home: Path, letters: int) -> int:
     con = open_raw(Home(home).raw, memory_limit="2GB")
     try:
         con.execute(ddl())  # the loader's current tables, whatever version wrote the base
-        con.execute(f"attach '{Home(base_home).raw}' as base (read_only)")
+        con.execute(f"attach {sql_string(Home(base_home).raw)} as base (read_only)")
         for table in TABLES:
-            con.execute(f"insert into raw.{table} by name select * from base.raw.{table}")
+            con.execute(f"insert into {sql_name(RAW_SCHEMA, table)} by name select * from {sql_name('base', RAW_SCHEMA, table)}")
         con.execute("detach base")
         base = con.execute("select count(*) from raw.letters").fetchall()[0][0]
         copies = -(-letters // base) - 1

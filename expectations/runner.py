@@ -22,6 +22,7 @@ import pyarrow as pa
 from expectations import marts, raw_items, raw_letters
 from expectations.checks import Severity, Suite, severity_of
 from imr.home import Home
+from imr.quoting import sql_string
 from ingest.clock import new_run_id, utc_now
 
 SUITES: tuple[Suite, ...] = (raw_letters.SUITE, raw_items.SUITE, marts.SUITE)
@@ -98,7 +99,7 @@ def validate(
     context = _context(home)
     outcomes: list[Outcome] = []
     with duckdb.connect(str(database), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
-        con.execute(f"attach '{paths.raw}' as ingest (read_only)")
+        con.execute(f"attach {sql_string(paths.raw)} as ingest (read_only)")
         con.execute(
             "create temp table loads_in_scope as select load_id from ingest.raw.ingest_runs "
             "where cast(? as timestamp) is null or started_at >= ?",
@@ -125,7 +126,7 @@ def _drop_cached_pages(con: duckdb.DuckDBPyConnection) -> None:
     next frame is fetched into an empty cache: a lower limit evicts them. Without it, the biggest
     frame (the citations) sat beside the pages of its query at a validation's peak."""
     con.execute("set memory_limit = '32MB'")
-    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"set memory_limit = {sql_string(MEMORY_LIMIT)}")
 
 
 def _context(home: Path) -> gx.data_context.AbstractDataContext:

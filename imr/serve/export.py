@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from imr.quoting import sql_name, sql_string
 from imr.serve.warehouse import MARTS_SCHEMA, mart_tables, served
 
 
@@ -17,6 +18,6 @@ def export_parquet(home: Path, out: Path) -> list[Path]:
     with duckdb.connect(str(source), read_only=True) as con:
         for table in mart_tables(con):
             path = out / f"{table}.parquet"
-            con.execute(f"copy {MARTS_SCHEMA}.{table} to '{path}' (format parquet)")
+            con.execute(f"copy {sql_name(MARTS_SCHEMA, table)} to {sql_string(path)} (format parquet)")
             written.append(path)
     return written

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from imr.quoting import sql_name
 from imr.serve.warehouse import MARTS_SCHEMA, mart_tables, served
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def _copy_table(source: duckdb.DuckDBPyConnection, cursor: psycopg.Cursor[Any], 
                 sql.SQL("comment on column {}.{} is {}").format(target, sql.Identifier(name), sql.Literal(column_comment.strip()))
             )
     names = sql.SQL(", ").join(sql.Identifier(name) for name, _, _ in columns)
-    rows = source.execute(f"select * from {MARTS_SCHEMA}.{table}")
+    rows = source.execute(f"select * from {sql_name(MARTS_SCHEMA, table)}")
     count = 0
     with cursor.copy(sql.SQL("copy {} ({}) from stdin").format(target, names)) as copy:
         while batch := rows.fetchmany(10_000):

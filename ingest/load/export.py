@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from imr.home import Home
+from imr.quoting import sql_name, sql_string
 from ingest.load.schema import RAW_SCHEMA, TABLES
 
 
@@ -32,6 +33,6 @@ def raw_parquet(home: Path, out: Path) -> list[Path]:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
             path = folder / f"{table}.parquet"
-            con.execute(f"copy {RAW_SCHEMA}.{table} to '{path}' (format parquet)")
+            con.execute(f"copy {sql_name(RAW_SCHEMA, table)} to {sql_string(path)} (format parquet)")
             written.append(path)
     return written

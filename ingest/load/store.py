@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from imr.home import Home
+from imr.quoting import sql_string
 from ingest.clock import new_run_id, utc_now
 from ingest.load.errors import DamagedDatabase, IngestFailed
 from ingest.load.known import LETTER_KEY_SQL, SIGHTING_KEY_SQL, KnownKeys, letter_key, sighting_key
@@ -63,9 +64,8 @@ def open_raw(path: Path, **config: str | bool | int | float | list[str]) -> duck
     """A connection that writes the raw database at `path` (catalog `ingest`, as DuckDB would
     name it from the file), in row groups of ROW_GROUP_SIZE."""
     con = duckdb.connect(config=config)
-    quoted = str(path).replace("'", "''")
     try:
-        con.execute(f"attach '{quoted}' as ingest (row_group_size {ROW_GROUP_SIZE})")
+        con.execute(f"attach {sql_string(path)} as ingest (row_group_size {ROW_GROUP_SIZE})")
         con.execute("use ingest")
     except BaseException:
         con.close()
