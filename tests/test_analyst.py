@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from imr.home import Home
 from imr.serve.docs import generate_docs
+from tests.helpers import copy_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,35 @@ def test_sql_is_read_only_and_reports_errors(home: Path) -> None:
     result = _imr("sql", "delete from marts.fct_imr_decisions", "--home", str(home))
     assert result.returncode == 1 and "read-only" in result.stderr.lower()
     assert _imr("sql", "select nonsense from nowhere", "--home", str(home)).returncode == 1
+
+
+# Statements that would write a file or change a setting; {home} and {out} are filled in.
+REFUSED = [
+    "copy (select 1) to '{home}/ingest.duckdb'",
+    "copy (select 1) to '{out}/x.csv'",
+    "copy marts.fct_imr_decisions to '{out}/fct.parquet' (format parquet)",
+    "export database '{out}/exported'",
+    "attach '{out}/other.duckdb' as other",
+    "install '{out}/evil.duckdb_extension'",
+    "load '{out}/evil.duckdb_extension'",
+    "set threads = 1",
+    "pragma threads = 1",
+    "set profiling_output = '{out}/profile.json'",
+    "set enable_external_access = true; copy (select 1) to '{out}/x.csv'",
+]
+
+
+@pytest.mark.parametrize("statement", REFUSED)
+def test_sql_writes_no_file_and_changes_no_setting(home: Path, tmp_path: Path, statement: str) -> None:
+    own = copy_warehouse(home, tmp_path / "home")
+    out = tmp_path / "out"
+    out.mkdir()
+    raw = Home(own).raw.read_bytes()
+    result = _imr("sql", statement.format(home=own, out=out), "--home", str(own))
+    assert result.returncode == 1
+    assert "refused: imr sql" in result.stderr, result.stderr
+    assert list(out.iterdir()) == []
+    assert Home(own).raw.read_bytes() == raw
 
 
 def test_sql_prompt_runs_statements_until_an_empty_line(home: Path) -> None:

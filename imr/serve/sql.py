@@ -1,4 +1,10 @@
-"""`imr sql`: read-only SQL on the served warehouse, rendered as a table, CSV or JSON lines."""
+"""`imr sql`: read-only SQL on the served warehouse, rendered as a table, CSV or JSON lines.
+
+Read-only means more than the file opened read-only (which refuses table writes): the connection
+touches no other file (no COPY TO, EXPORT, ATTACH, INSTALL or LOAD, no reading files either) and
+its configuration is locked (no SET, RESET or setting PRAGMA), so a statement can neither
+overwrite a warehouse file nor loosen the rules for the next one.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,26 @@ import duckdb
 
 from imr.serve.warehouse import served
 
+# Set when the connection opens: no file but the served one, and no setting changed after.
+LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False, "lock_configuration": True}
+
+
+class Refused(duckdb.Error):
+    """A statement that would write a file or change a setting."""
+
 
 def query(home: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of `sql` run read-only on the served warehouse."""
-    with duckdb.connect(str(served(home)), read_only=True) as con:
-        result = con.execute(sql)
+    """Column names and rows of `sql` run read-only on the served warehouse; Refused when `sql`
+    would touch a file or a setting."""
+    with duckdb.connect(str(served(home)), read_only=True, config=LOCKED_DOWN) as con:
+        try:
+            result = con.execute(sql)
+        except duckdb.PermissionException as error:
+            raise Refused(f"refused: imr sql reads the served marts and touches no other file ({error})") from None
+        except duckdb.InvalidInputException as error:
+            if "configuration has been locked" not in str(error):
+                raise
+            raise Refused(f"refused: imr sql changes no setting ({error})") from None
         columns = [d[0] for d in result.description or []]
         return columns, result.fetchall()
 
