@@ -4,6 +4,7 @@ state's published rates beside the warehouse's. The screenshot is kept in test-a
 
 from __future__ import annotations
 
+import errno
 import html
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from imr.home import Home
 from imr.serve.report import CHARTS, MonthlyRateChart, RateChart, published_rates, write_report
-from tests.helpers import browse, copy_warehouse, remote_assets
+from tests.helpers import browse, copy_warehouse, remote_assets, run_python
 
 # Published figures as the seed `published_imr_figures` holds them (value a share). The synthetic
 # letters are decided from 2014 to 2022: 2024 falls outside; 2015's is not per treatment request.
@@ -139,3 +140,27 @@ def test_charts_render_in_chromium_without_console_errors(report: Path, chromium
     months = [tick for tick in ticks if MONTH_LABEL.match(tick)]
     assert "Jan 2015" in months and "Jul 2021" in months
     assert not [tick for tick in ticks if re.fullmatch(r"\d{4}", tick)]
+
+
+# Writes the report of argv[1] with files limited to half the size of the report argv[2]: the
+# write fails with EFBIG part way through, as on a full disk.
+_WRITE_HALF = """
+import resource, signal, sys
+from pathlib import Path
+from imr.serve.report import write_report
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (Path(sys.argv[2]).stat().st_size // 2, resource.RLIM_INFINITY))
+try:
+    write_report(Path(sys.argv[1]))
+except OSError as error:
+    print(error.errno)
+"""
+
+
+def test_a_report_that_fails_mid_write_leaves_the_previous_one_whole(synthetic_warehouse: tuple[Path, list[dict]], tmp_path: Path) -> None:
+    home = copy_warehouse(synthetic_warehouse[0], tmp_path / "home")
+    previous = write_report(home).read_bytes()
+    result = run_python(_WRITE_HALF, home, Home(home).report)
+    assert result.stdout.strip() == str(errno.EFBIG)
+    assert Home(home).report.read_bytes() == previous
+    assert [path.name for path in home.iterdir() if "report" in path.name] == ["report.html"]  # no temporary file left

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -627,9 +628,24 @@ Groups with fewer than 30 decisions are shown in grey and marked <em>small</em>:
 {"".join(parts)}
 </body></html>
 """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    replace_atomically(out, page)
     return out
+
+
+def replace_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader, or a crash, sees the old file or the new, never
+    a part: a temporary file in the same folder, flushed to disk, renamed over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False) as temporary:
+        try:
+            temporary.write(text)
+            temporary.flush()
+            os.fsync(temporary.fileno())
+        except BaseException:
+            temporary.close()
+            os.unlink(temporary.name)
+            raise
+    os.replace(temporary.name, path)
 
 
 def published_rates(con: duckdb.DuckDBPyConnection) -> list[Published]:
