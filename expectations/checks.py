@@ -10,6 +10,8 @@ from typing import Any, Literal
 import duckdb
 import great_expectations as gx
 
+from expectations.rows import IN_SCOPE, RowPart
+
 Severity = Literal["critical", "warning"]
 
 
@@ -44,3 +46,13 @@ class Suite:
 
     name: str
     parts: Callable[[duckdb.DuckDBPyConnection], list[Part]]
+
+
+def row_part(part: RowPart, *more: gx.expectations.Expectation) -> Part:
+    """A part of row-level checks (expectations.rows) as the raw suites run it: the rows in scope
+    (set-aside letters left out), every check critical, plus `more` (warnings on the same rows)."""
+    return Part(
+        name=part.name,
+        sql=f"select * exclude (sha256) from ({part.sql(IN_SCOPE)})",
+        expectations=[*(critical(check.expectation()) for check in part.checks), *more],
+    )

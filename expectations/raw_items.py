@@ -1,12 +1,16 @@
-"""Raw items and citations in scope (all, or in a refresh those loaded since the last publication):
-decisions, treatments, citation sources, families and MTUS editions."""
+"""Raw items and citations in scope (all, or in a refresh those loaded since the last publication;
+none of a letter set aside): their row-level checks (expectations.rows), rationales long enough
+to be real, and the MTUS editions cited."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import duckdb
 import great_expectations as gx
 
-from expectations.checks import Part, Suite, critical, warning
+from expectations.checks import Part, Suite, row_part, warning
+from expectations.rows import IN_SCOPE, row_parts
 
 # MTUS editions letters cite: the 2004 ACOEM chapters, 2007 (elbow, acupuncture), 2009
 # (chronic pain, postsurgical), 2016 (opioids; chronic pain as letters write it), 2017+ ACOEM.
@@ -32,31 +36,12 @@ MTUS_YEARS = [
 
 
 def parts(con: duckdb.DuckDBPyConnection) -> list[Part]:
-    # Lengths rather than texts: the frames stay small at millions of rows. The (letter, ordinal)
-    # key's uniqueness is dbt's test of stg_imr__items, run by every build.
-    items = Part(
-        name="items",
-        sql="select decision, length(treatment) as treatment_length, length(rationale) as rationale_length from items_in_scope",
-        expectations=[
-            critical(gx.expectations.ExpectColumnValuesToBeInSet(column="decision", value_set=["upheld", "overturned"])),
-            critical(gx.expectations.ExpectColumnValuesToNotBeNull(column="treatment_length")),
-            critical(gx.expectations.ExpectColumnValuesToBeBetween(column="treatment_length", min_value=1)),
-            warning(gx.expectations.ExpectColumnValuesToBeBetween(column="rationale_length", min_value=20)),
-        ],
-    )
-    citations = Part(
-        name="citations",
-        sql="select source, family, length(title) as title_length, party from citations_in_scope",
-        expectations=[
-            critical(gx.expectations.ExpectColumnValuesToBeInSet(column="source", value_set=["MTUS", "NON_MTUS"])),
-            critical(gx.expectations.ExpectColumnValuesToBeInSet(column="family", value_set=["MTUS", "ODG", "ACOEM", "OTHER"])),
-            critical(gx.expectations.ExpectColumnValuesToBeInSet(column="party", value_set=["claims_administrator", "reviewer"])),
-            critical(gx.expectations.ExpectColumnValuesToNotBeNull(column="title_length")),
-        ],
-    )
+    rows = row_parts(dt.date.today())
+    items = row_part(rows["items"], warning(gx.expectations.ExpectColumnValuesToBeBetween(column="rationale_length", min_value=20)))
+    citations = row_part(rows["citations"])
     mtus = Part(
         name="mtus_citations",
-        sql="select year from citations_in_scope where source = 'MTUS'",
+        sql=f"select year from {IN_SCOPE.citations} where source = 'MTUS'",
         expectations=[warning(gx.expectations.ExpectColumnValuesToBeInSet(column="year", value_set=MTUS_YEARS))],
     )
     return [items, citations, mtus]

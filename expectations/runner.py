@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from expectations import marts, raw_items, raw_letters
 from expectations.checks import Severity, Suite, severity_of
+from expectations.rows import IN_SCOPE
 from imr.home import Home
 from imr.quoting import sql_string
 from ingest.clock import new_run_id, utc_now
@@ -105,10 +106,12 @@ def validate(
             "where cast(? as timestamp) is null or started_at >= ?",
             [loaded_since, loaded_since],
         )
+        # Letters set aside (held or released) are judged by the set-aside step, not again here.
+        con.execute(f"create temp table set_aside_letters as {_set_aside_letters(con)}")
         for table in ("letters", "items", "citations"):
             con.execute(
-                f"create temp view {table}_in_scope as select * from ingest.raw.{table} "
-                "where load_id in (select load_id from loads_in_scope)"
+                f"create temp view {getattr(IN_SCOPE, table)} as select * from ingest.raw.{table} "
+                "where load_id in (select load_id from loads_in_scope) and sha256 not in (select sha256 from set_aside_letters)"
             )
         for suite in suites:
             for part in suite.parts(con):
@@ -118,6 +121,14 @@ def validate(
     report = Report(run_id, validated_at, outcomes)
     _keep(home, report)
     return report
+
+
+def _set_aside_letters(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL of the hashes of the letters in raw.set_aside (none before a build first made the table)."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'ingest' and schema_name = 'raw' and table_name = 'set_aside'"
+    ).fetchall()[0][0]
+    return "select distinct sha256 from ingest.raw.set_aside" if exists else "select cast(null as varchar) as sha256 where false"
 
 
 def _drop_cached_pages(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,16 +6,20 @@ Each command imports its library when it runs, so a command pays only for what i
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from imr.home import DEFAULT_HOME, Home
+from imr.orchestrate.exits import Exit
+from imr.orchestrate.lock import Busy, exclusive
 from ingest.extract.files import MAX_FILE_SIZE
 from ingest.load import pipeline
 from ingest.load.errors import IngestFailed, MissingInput
@@ -60,12 +64,59 @@ max_file_size_option = click.option(
     show_default=True,
     help="Largest input file, in bytes or with K, M or G (or IMR_MAX_FILE_SIZE); bigger ones are quarantined unread (too_large).",
 )
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="When another command is writing --home, wait this long for it, then exit 3.",
+)
 
 
 def _fail(command: str, message: object, status: int) -> NoReturn:
     """End a command that could not do its work: one line on stderr, the documented exit status."""
     click.echo(f"imr {command}: {message}", err=True)
     sys.exit(status)
+
+
+@contextmanager
+def _home_lock(home: Path, wait: float) -> Iterator[None]:
+    """The home's lock held (imr.orchestrate.lock) while the block runs. Busy past `wait` seconds:
+    exit 3, nothing done; a home that cannot be written (no lock file): exit 1."""
+    from ingest.outcomes import one_line
+
+    command = click.get_current_context().command_path.removeprefix("imr ")
+    with ExitStack() as held:
+        try:
+            held.enter_context(exclusive(home, command, wait=wait))
+        except Busy as error:
+            _fail(command, error, Exit.BUSY)
+        except OSError as error:
+            _fail(command, f"cannot take the lock of {home}: {one_line(error)}", Exit.FAILED)
+        yield
+
+
+def _existing_inputs(ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Input paths checked as the arguments are read, before the command takes the home's lock:
+    a path that does not exist is a usage error and nothing is done, not even the home created."""
+    try:
+        pipeline.check_inputs(paths)
+    except MissingInput as error:
+        _fail(ctx.command_path.removeprefix("imr "), error, USAGE_ERROR)
+    return paths
+
+
+def writes_home(command: Callable[..., None]) -> Callable[..., None]:
+    """A command that writes its --home: it runs holding the home's lock, with --wait."""
+
+    @wait_option
+    @functools.wraps(command)
+    def locked(*args: Any, wait: float, **kwargs: Any) -> None:
+        with _home_lock(kwargs["home"], wait):
+            command(*args, **kwargs)
+
+    return locked
 
 
 @click.group()
@@ -98,7 +149,7 @@ def parse(paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing_inputs)
 @home_option
 @workers_option
 @max_file_size_option
@@ -111,13 +162,15 @@ def parse(paths: tuple[Path, ...]) -> None:
     show_default=True,
     help="Letters per transaction (a batch is also written after twice as many files).",
 )
+@writes_home
 def ingest(
     paths: tuple[Path, ...], home: Path, workers: int | None, max_file_size: int, strict: bool, reparse_stale: bool, batch_size: int
 ) -> None:
     """Load letters (files or folders, .pdf and .txt) into the raw database under --home.
 
     Exit status: 0 done (bad files quarantined), 1 with --strict when a file was quarantined,
-    2 bad arguments or an input path that does not exist, 4 the run failed (docs/ingest.md).
+    2 bad arguments or an input path that does not exist, 3 the home is busy, 4 the run failed
+    (docs/ingest.md).
     """
     if not paths and not reparse_stale:
         raise click.UsageError("give files or folders to ingest, or --reparse")
@@ -148,20 +201,30 @@ def ingest(
     show_default=True,
     help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).",
 )
+@writes_home
 def build(home: Path, quiet: bool, target: str) -> None:
-    """Build the marts with dbt: into --home/imr.duckdb (built aside, then swapped in), or on Spark under --home/spark."""
+    """Build the marts with dbt, leaving out the letters set aside: into --home/imr.duckdb (built
+    aside, validated, then swapped in), or on Spark under --home/spark. Exit status: docs/refresh.md."""
+    from imr.orchestrate.build import Steps, ValidationFailed
+    from imr.orchestrate.build import build as run_build
     from imr.orchestrate.engines import BuildError, engine
 
-    chosen = engine(target, Home(home))
+    steps = Steps()
     try:
-        result = chosen.build(quiet=quiet)
+        result = run_build(home, quiet=quiet, target=target, progress=steps)
     except BuildError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"imr build: marts published {chosen.describe()} (schema marts); dbt: {result.summary()}", err=True)
+        click.echo(f"imr build: {error}", err=True)
+        sys.exit(int(Exit.BUILD_FAILED))
+    except ValidationFailed as error:
+        click.echo(f"imr build: {error}", err=True)
+        sys.exit(int(Exit.VALIDATION_FAILED))
+    click.echo(f"imr build: marts published {engine(target, Home(home)).describe()} (schema marts); dbt: {result.summary()}", err=True)
+    if steps.counts.get("letters_set_aside"):
+        click.echo(f"imr build: {steps.counts['letters_set_aside']} letters set aside, left out of the marts (`imr aside list`)", err=True)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), callback=_existing_inputs)
 @home_option
 @workers_option
 @max_file_size_option
@@ -172,21 +235,19 @@ def build(home: Path, quiet: bool, target: str) -> None:
     show_default=True,
     help="Report the sources stale when no new letter arrived for more days than this.",
 )
+@writes_home
 def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, max_file_size: int, stale_after: int) -> None:
-    """Ingest, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
+    """Ingest, set aside, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
     import duckdb
 
-    from imr.orchestrate.refresh import Exit, RefreshBusy
     from imr.orchestrate.refresh import refresh as run_refresh
     from ingest.outcomes import one_line
 
     try:
         report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers, max_file_size=max_file_size)
-    except RefreshBusy as error:
-        _fail("refresh", error, Exit.BUSY)
     except MissingInput as error:
         _fail("refresh", error, USAGE_ERROR)
-    except (OSError, duckdb.Error) as error:  # the home cannot be written: no lock, no record of the refresh
+    except (OSError, duckdb.Error) as error:  # the home cannot be written: no record of the refresh
         _fail("refresh", one_line(error), Exit.FAILED)
     click.echo(f"imr {report.summary()}", err=True)
     sys.exit(int(report.outcome))
@@ -194,6 +255,7 @@ def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, max_file_s
 
 @main.command()
 @home_option
+@writes_home
 def validate(home: Path) -> None:
     """Run every expectation suite on the warehouse; exit 1 on any critical failure."""
     from expectations.runner import validate as run_suites  # Great Expectations is slow to import: only here
@@ -212,6 +274,48 @@ def validate(home: Path) -> None:
     )
     if not report.ok:
         sys.exit(1)
+
+
+@main.group()
+def aside() -> None:
+    """Letters set aside: each fails a row-level check, so it stays in raw, out of the marts, until released."""
+
+
+@aside.command("list")
+@home_option
+@click.option("--all", "include_released", is_flag=True, help="Also list the letters released into the marts.")
+@click.option("--csv", "fmt", flag_value="csv", help="CSV on stdout.")
+@click.option("--json", "fmt", flag_value="json", help="One JSON object per row on stdout.")
+def aside_list(home: Path, include_released: bool, fmt: str | None) -> None:
+    """The letters set aside, one row per letter and reason, with the values that failed."""
+    from imr.orchestrate.aside import listing
+    from imr.serve.sql import render
+
+    try:
+        columns, rows = listing(home, include_released=include_released)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(render(columns, rows, fmt or "table"))
+
+
+@aside.command("release")
+@click.argument("letter")
+@home_option
+@click.option("--note", required=True, help="Why the letter may go into the marts; kept with the release.")
+@writes_home
+def aside_release(letter: str, home: Path, note: str) -> None:
+    """Let the set-aside LETTER (its case number or SHA-256) into the next build's marts."""
+    from imr.orchestrate.aside import NotSetAside, release
+
+    try:
+        sha256, case_number, reasons = release(home, letter, note)
+    except (FileNotFoundError, NotSetAside, RuntimeError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"imr aside release: {case_number or 'no case number'} ({sha256}) released from {', '.join(reasons)}; "
+        "it goes into the marts at the next `imr build` or `imr refresh`",
+        err=True,
+    )
 
 
 @main.command()
@@ -297,12 +401,15 @@ def _prompt_statements() -> Iterator[str]:
 @main.command()
 @home_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write (default: --home/report.html).")
-def report(home: Path, out: Path | None) -> None:
+@wait_option
+def report(home: Path, out: Path | None, wait: float) -> None:
     """One self-contained HTML report of the marts, with charts and the counts behind them."""
     from imr.serve.report import write_report
 
+    into_home = out is None or out.absolute().resolve().is_relative_to(home.absolute().resolve())
     try:
-        written = write_report(home, out)
+        with _home_lock(home, wait) if into_home else nullcontext():
+            written = write_report(home, out)
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"imr report: {written}", err=True)
@@ -310,6 +417,7 @@ def report(home: Path, out: Path | None) -> None:
 
 @main.command()
 @home_option
+@writes_home
 def docs(home: Path) -> None:
     """Write the dbt docs (models, columns, lineage) and the validation results page, both offline."""
     from imr.orchestrate.engines import BuildError
@@ -344,6 +452,7 @@ def synth(out: Path, count: int, pdf: bool, seed: int) -> None:
 @click.option(
     "--letters", "count", type=click.IntRange(min=1), default=500, show_default=True, help="How many synthetic letters to generate."
 )
+@writes_home
 def demo(home: Path, count: int) -> None:
     """The main job on the bundled default: SYNTHETIC letters generated, then ingested under --home.
 
@@ -351,7 +460,8 @@ def demo(home: Path, count: int) -> None:
     """
     import duckdb
 
-    from imr.orchestrate.engines import BuildError, DuckDBEngine
+    from imr.orchestrate.build import ValidationFailed, build
+    from imr.orchestrate.engines import BuildError
     from ingest import synth as synth_letters
     from ingest.extract.document import text_of
     from ingest.extract.files import sha256_of
@@ -366,8 +476,8 @@ def demo(home: Path, count: int) -> None:
     summary = pipeline.ingest([letters], home)
     click.echo(f"imr demo: {summary}", err=True)
     try:
-        published = DuckDBEngine(Home(home)).build(quiet=True)
-    except BuildError as error:
+        published = build(home, quiet=True)
+    except (BuildError, ValidationFailed) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"imr demo: marts built in {published.live}; overturn rates of the SYNTHETIC letters:", err=True)
     with duckdb.connect(str(published.live), read_only=True) as con:

@@ -29,11 +29,22 @@ def reference() -> str:
         "Every `imr` command's `--help`, generated from the code (`make docs`); `tests/test_docs.py` "
         "fails when this file and the code disagree.\n"
     ]
-    for name in ["", *sorted(main.commands)]:
-        result = runner.invoke(main, [*([name] if name else []), "--help"], prog_name="imr", terminal_width=100)
+    for name in ["", *_commands()]:
+        result = runner.invoke(main, [*name.split(), "--help"], prog_name="imr", terminal_width=100)
         assert result.exit_code == 0, result.output
         parts.append(f"\n## `imr{' ' + name if name else ''}`\n\n```\n{result.output.rstrip()}\n```\n")
     return "".join(parts)
+
+
+def _commands(group: click.Group = main, prefix: str = "") -> dict[str, click.Command]:
+    """Every command by its name after `imr`, a group's commands after the group ("aside list")."""
+    found: dict[str, click.Command] = {}
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        found[prefix + name] = command
+        if isinstance(command, click.Group):
+            found.update(_commands(command, f"{prefix}{name} "))
+    return found
 
 
 def test_cli_reference_is_current() -> None:
@@ -43,7 +54,7 @@ def test_cli_reference_is_current() -> None:
 def test_every_command_and_option_is_in_the_prose() -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in PROSE if path != REFERENCE)
     missing = []
-    for name, command in main.commands.items():
+    for name, command in _commands().items():
         if f"imr {name}" not in text:
             missing.append(f"imr {name}")
         missing += [f"imr {name} {option}" for option in _options(command) if option not in text]
@@ -59,6 +70,8 @@ def test_every_command_line_in_the_docs_exists() -> None:
             if command is None:
                 wrong.append(f"{path.name}: imr {name}: no such command")
                 continue
+            if isinstance(command, click.Group) and rest.split()[:1] and rest.split()[0] in command.commands:
+                command = command.commands[rest.split()[0]]
             known = set(_options(command)) | {"--help"}
             wrong += [f"{path.name}: imr {name} {option}: no such option" for option in _OPTION.findall(rest) if option not in known]
     assert wrong == []

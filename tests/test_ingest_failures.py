@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from imr.home import Home
-from imr.orchestrate import refresh as refresh_module
+from imr.orchestrate.engines import DuckDBEngine
 from imr.orchestrate.refresh import Exit, refresh
 from ingest.load import ingest
 from ingest.synth import write
@@ -180,7 +180,7 @@ def test_an_unexpected_error_in_a_refresh_step_is_recorded_naming_the_step(
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(refresh_module.DuckDBEngine, "stage", failing)
+    monkeypatch.setattr(DuckDBEngine, "build", failing)
     home = tmp_path / "home"
     report = refresh([letters], home, workers=0)
     assert report.outcome == Exit.FAILED

@@ -25,7 +25,7 @@ def test_a_home_with_an_apostrophe_and_a_space_goes_through_every_command(tmp_pa
         ["ingest", letters],
         ["build", "--quiet"],
         ["refresh", letters],
-        ["validate", "--no-docs"],
+        ["validate"],
         ["export", "--parquet", tmp_path / "O'Neil marts"],
         ["export", "--raw", "--parquet", tmp_path / "O'Neil raw"],
     ):

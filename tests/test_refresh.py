@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -70,7 +71,7 @@ def test_refresh_publishes_and_records_its_run(home: Path, letters: tuple[Path, 
     assert report.outcome == Exit.PUBLISHED
     assert report.counts["letters_new"] == 0 and report.counts["duplicates"] == 200
     assert report.counts["models_built"] > 10 and report.counts["expectations_critical_failed"] == 0
-    assert set(report.seconds) == {"ingest", "build", "validate", "publish"}
+    assert set(report.seconds) == {"ingest", "set_aside", "build", "validate", "publish", "report"}
     assert _served_count(home) == before
     assert _outcomes(home) == ["published", "published"]
 
@@ -82,21 +83,26 @@ def test_second_refresh_at_once_exits_immediately(home: Path, letters: tuple[Pat
         second = _imr("refresh", str(letters[0]), "--home", str(home))
         _, stderr = second.communicate(timeout=60)
     assert second.returncode == Exit.BUSY
-    assert "another refresh" in stderr
+    assert "is busy" in stderr
     assert time.monotonic() - started < 30
 
 
-def test_failed_expectation_does_not_publish(home: Path, letters: tuple[Path, Path]) -> None:
-    with duckdb.connect(str(Home(home).raw)) as con:
-        con.execute("update raw.letters set patient_age = 3 where sha256 = (select min(sha256) from raw.letters)")
-    before = (Home(home).served).stat().st_ino
-    report = refresh([letters[0]], home)
+def test_failed_expectation_on_the_whole_warehouse_does_not_publish(home: Path, tmp_path: Path) -> None:
+    # Every letter of a new home fails a row-level check: each is set aside, the marts come out
+    # empty, and the marts' own expectation (at least one decision) stops the publication.
+    letters = tmp_path / "from-2099"
+    write(letters, 20, seed=64)
+    for letter in letters.glob("*.txt"):
+        letter.write_text(re.sub(r"(Decision Date: +)\d\d/\d\d/\d{4}", r"\g<1>01/11/2099", letter.read_text()))
+    fresh = tmp_path / "fresh"
+    report = refresh([letters], fresh)
     assert report.outcome == Exit.VALIDATION_FAILED
-    assert "patient_age" in report.message
-    assert (Home(home).served).stat().st_ino == before  # the served file was not replaced
-    assert _outcomes(home)[-1] == "validation_failed"
-    page = Home(home).validation_page.read_text(encoding="utf-8")  # what to read when it did not publish
-    assert "critical expectation(s) failed" in page and "patient_age" in page
+    assert report.counts["letters_set_aside"] == 20
+    assert "fct_imr_decisions: expect_table_row_count_to_be_between" in report.message
+    assert not Home(fresh).served.exists()  # nothing was published
+    assert _outcomes(fresh) == ["validation_failed"]
+    page = Home(fresh).validation_page.read_text(encoding="utf-8")  # what to read when it did not publish
+    assert "critical expectation(s) failed" in page and "expect_table_row_count_to_be_between" in page
 
 
 def test_reader_holding_the_served_file_never_blocks_a_refresh(home: Path, letters: tuple[Path, Path]) -> None:
@@ -148,5 +154,5 @@ def test_stale_sources_are_reported(home: Path) -> None:
         con.execute("update raw.letters set loaded_at = loaded_at - interval 40 day")
     assert staleness(home, stale_after_days=14) >= 40
     assert staleness(home, stale_after_days=60) is None
-    report = RefreshReport("r", outcome=Exit.PUBLISHED, stale_days=40)
+    report = RefreshReport(refresh_id="r", outcome=Exit.PUBLISHED, stale_days=40)
     assert "STALE: no new letters for 40 days" in report.summary()

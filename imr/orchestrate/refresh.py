@@ -1,4 +1,5 @@
-"""`imr refresh`: ingest, build, validate and publish, in order, one refresh at a time.
+"""`imr refresh`: ingest, then the build's path (set aside, build, validate, publish), then the
+report; one writer of the home at a time.
 
 The served file `$IMR_HOME/imr.duckdb` is replaced only when the build and the critical
 expectations passed, by renaming the staged build over it; a refresh killed at any step leaves
@@ -8,21 +9,19 @@ refresh is one row of `ops.refresh_runs` in the home's operations database.
 
 from __future__ import annotations
 
-import datetime as dt
-import fcntl
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import IntEnum
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from imr.home import Home
-from imr.orchestrate.engines import BuildError, DuckDBEngine
+from imr.orchestrate.build import Steps, ValidationFailed, build
+from imr.orchestrate.engines import BuildError
+from imr.orchestrate.exits import Exit
+from imr.orchestrate.lock import exclusive
 from imr.serve.report import write_report
-from imr.serve.validation import write_validation_page
 from ingest.clock import new_run_id, utc_now
 from ingest.extract.files import MAX_FILE_SIZE
 from ingest.load import pipeline
@@ -30,35 +29,30 @@ from ingest.load.errors import IngestFailed, MissingInput
 from ingest.outcomes import one_line
 
 
-class Exit(IntEnum):
-    """How a refresh ends; its value is the process exit status (documented in docs/refresh.md)."""
-
-    PUBLISHED = 0
-    FAILED = 1  # an unexpected error, or the home cannot be written; the served file is unchanged
-    BUSY = 3  # another refresh holds the lock; nothing was done
-    INGEST_FAILED = 4  # the raw database could not be opened or written (held, damaged, disk full)
-    BUILD_FAILED = 5  # dbt build or a dbt test failed; not published
-    VALIDATION_FAILED = 6  # a critical expectation failed; not published
-
-
-class RefreshBusy(RuntimeError):
-    """Another refresh of the same home is running."""
-
-
 class StepFailed(RuntimeError):
     """A step ended with an unexpected error; the message names the step."""
 
 
-@dataclass
-class RefreshReport:
-    """What a refresh did, step by step."""
+@dataclass(kw_only=True)
+class RefreshReport(Steps):
+    """What a refresh did, step by step (`Steps`: seconds per step and counts)."""
 
     refresh_id: str
     outcome: Exit = Exit.FAILED
     message: str = ""
-    seconds: dict[str, float] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
     stale_days: int | None = None  # days since the newest letter arrived, when over the limit
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time a step; an unexpected error in it becomes StepFailed naming the step, in one line
+        (a failed build or validation is an outcome, not an unexpected error)."""
+        with super().step(name):
+            try:
+                yield
+            except (BuildError, ValidationFailed):
+                raise
+            except Exception as error:
+                raise StepFailed(f"{name}: {one_line(error)}") from error
 
     def summary(self) -> str:
         steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.seconds.items())
@@ -68,6 +62,11 @@ class RefreshReport:
             lines.append(f"  counts: {counts}")
         if steps:
             lines.append(f"  time: {steps}")
+        if self.counts.get("letters_set_aside"):
+            lines.append(
+                f"  SET ASIDE: {self.counts['letters_set_aside']} letters fail a row-level check and are left out of the marts "
+                "(`imr aside list`)"
+            )
         if self.stale_days is not None:
             lines.append(f"  STALE: no new letters for {self.stale_days} days")
         if self.message:
@@ -75,29 +74,21 @@ class RefreshReport:
         return "\n".join(lines)
 
 
-@contextmanager
-def exclusive(home: Path) -> Iterator[None]:
-    """Hold the home's refresh lock, or fail at once. The kernel drops it when the process dies;
-    workers are spawned and dbt runs with close_fds, so no child keeps it."""
-    home.mkdir(parents=True, exist_ok=True)
-    lock_path = Home(home).lock
-    with open(lock_path, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RefreshBusy(f"another refresh of {home} is running (lock {lock_path})") from None
-        yield
-
-
 def refresh(
-    paths: list[Path], home: Path, stale_after_days: int = 14, workers: int | None = None, max_file_size: int = MAX_FILE_SIZE
+    paths: list[Path],
+    home: Path,
+    stale_after_days: int = 14,
+    workers: int | None = None,
+    max_file_size: int = MAX_FILE_SIZE,
+    wait: float = 0.0,
 ) -> RefreshReport:
-    """One refresh of `home` from `paths`; raises RefreshBusy when another one runs, MissingInput
-    (nothing done) when a path does not exist. A step's failure is the report's outcome, with a
-    one-line message naming the step, and the run's record says so."""
+    """One refresh of `home` from `paths`; raises lock.Busy when another command writes the home
+    for longer than `wait` seconds, MissingInput (nothing done) when a path does not exist. A
+    step's failure is the report's outcome, with a one-line message naming the step, and the
+    run's record says so."""
     pipeline.check_inputs(paths)
-    report = RefreshReport(new_run_id())
-    with exclusive(home):
+    report = RefreshReport(refresh_id=new_run_id())
+    with exclusive(home, "refresh", wait=wait):
         _record_start(home, report)
         try:
             _run_steps(paths, home, stale_after_days, workers, max_file_size, report)
@@ -114,7 +105,7 @@ def refresh(
 def _run_steps(
     paths: list[Path], home: Path, stale_after_days: int, workers: int | None, max_file_size: int, report: RefreshReport
 ) -> None:
-    with _step(report, "ingest"):
+    with report.step("ingest"):
         try:
             ingested = pipeline.ingest(paths, home, workers=workers, max_file_size=max_file_size)
         except (IngestFailed, MissingInput) as error:
@@ -125,46 +116,17 @@ def _run_steps(
             files_seen=c.files_seen, letters_new=c.loaded, duplicates=c.duplicates, quarantined=c.quarantined + c.known_bad
         )
     report.stale_days = staleness(home, stale_after_days)
-    with _step(report, "build"):
-        engine = DuckDBEngine(Home(home))
-        try:
-            built = engine.stage(quiet=True)
-        except BuildError as error:
-            report.outcome, report.message = Exit.BUILD_FAILED, str(error).splitlines()[0]
-            return
-        report.counts.update(models_built=built.results["model success"], dbt_tests_passed=built.results["test pass"])
-    with _step(report, "validate"):
-        from expectations.runner import validate  # Great Expectations is big: not held during the build
-
-        validation = validate(home, database=built.staged, loaded_since=last_published(home))
-        write_validation_page(home)  # most worth reading when the build is not published
-        report.counts.update(
-            expectations_passed=sum(o.success for o in validation.outcomes),
-            expectations_critical_failed=len(validation.critical_failures),
-            expectations_warnings=len(validation.warnings),
-        )
-        if not validation.ok:
-            failed = "; ".join(
-                f"{o.suite}.{o.part}: {o.expectation}({o.column or ''}): {o.observed}" for o in validation.critical_failures[:3]
-            )
-            report.outcome, report.message = Exit.VALIDATION_FAILED, f"not published: {failed}"
-            return
-    with _step(report, "publish"):
-        engine.publish(built)
+    try:
+        build(home, quiet=True, progress=report)
+    except BuildError as error:
+        report.outcome, report.message = Exit.BUILD_FAILED, str(error).splitlines()[0]
+        return
+    except ValidationFailed as error:
+        report.outcome, report.message = Exit.VALIDATION_FAILED, str(error)
+        return
+    with report.step("report"):
         write_report(home)  # the analysts' report follows every publication
     report.outcome = Exit.PUBLISHED
-
-
-@contextmanager
-def _step(report: RefreshReport, name: str) -> Iterator[None]:
-    """Time a step; an unexpected error in it becomes StepFailed naming the step, in one line."""
-    started = time.perf_counter()
-    try:
-        yield
-    except Exception as error:
-        raise StepFailed(f"{name}: {one_line(error)}") from error
-    finally:
-        report.seconds[name] = time.perf_counter() - started
 
 
 def staleness(home: Path, stale_after_days: int) -> int | None:
@@ -191,13 +153,6 @@ create table if not exists ops.refresh_runs (
     stale_days integer
 );
 """
-
-
-def last_published(home: Path) -> dt.datetime | None:
-    """When the last refresh that published started: rows loaded before it were validated then."""
-    with duckdb.connect(str(Home(home).operations)) as con:
-        rows = con.execute("select max(started_at) from ops.refresh_runs where outcome = 'published'").fetchall()
-    return rows[0][0]
 
 
 def _record_start(home: Path, report: RefreshReport) -> None:

@@ -117,6 +117,18 @@ TABLES: dict[str, list[Column]] = {
         Column("quarantined_at", "timestamp", False),
     ],
     "sources": [_SHA256, Column("source_path", "varchar", False), _LOAD_ID, Column("first_seen_at", "timestamp", False)],
+    # Letters that fail a row-level check (expectations.rows), one row per letter and reason,
+    # written before every build by imr.orchestrate.aside: left out of the marts until released.
+    "set_aside": [
+        _SHA256,
+        Column("case_number", "varchar"),
+        Column("reason", "varchar", False),
+        Column("detail", "varchar", False),
+        Column("set_aside_at", "timestamp", False),
+        Column("released_at", "timestamp"),
+        Column("released_by", "varchar"),
+        Column("release_note", "varchar"),
+    ],
 }
 
 

@@ -1,10 +1,35 @@
 -- One current document per case: a re-issued letter (same case number, other bytes) replaces
 -- the earlier one by decision date, then by load time. Letters without a case number stand alone.
+-- A letter set aside (a row-level check failed, not released) is left out before the ranking.
 with
 
 source as (
 
     select * from {{ source('imr', 'letters') }}
+
+),
+
+set_aside as (
+
+    select * from {{ source('imr', 'set_aside') }}
+
+),
+
+held as (
+
+    select distinct sha256
+    from set_aside
+    where released_at is null
+
+),
+
+kept as (
+
+    select source.*
+    from source
+    left join held
+        on source.sha256 = held.sha256
+    where held.sha256 is null
 
 ),
 
@@ -33,7 +58,7 @@ renamed as (
         load_id,
         loaded_at
 
-    from source
+    from kept
 
 ),
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -34,6 +35,11 @@ class Build:
         """What dbt did, e.g. "18 model success, 97 test pass"."""
         return ", ".join(f"{count} {result}" for result, count in sorted(self.results.items()))
 
+    def publish(self) -> None:
+        """Move the staged file over the live one in one rename: readers see the old file or the new."""
+        assert self.staged is not None
+        os.replace(self.staged, self.live)
+
 
 class Engine(ABC):
     """The dbt target a warehouse home builds on."""
@@ -55,7 +61,7 @@ class Engine(ABC):
 
     @abstractmethod
     def build(self, quiet: bool = False) -> Build:
-        """Build the marts and serve them."""
+        """Build the marts: aside (`Build.staged`) where the engine can, else in place."""
 
     def describe(self) -> str:
         """Where the marts are, for a summary line."""
@@ -73,6 +79,7 @@ class Engine(ABC):
             raise BuildError(f"dbt build on {self.name} failed (exit {result.returncode}); {on_failure}\n{tail}")
         return build
 
-    def _require_raw(self) -> None:
+    def require_raw(self) -> None:
+        """BuildError unless the home has a raw database to build from."""
         if not self.home.raw.exists():
             raise BuildError(f"{self.home.raw}: no raw database here; run `imr ingest` first")

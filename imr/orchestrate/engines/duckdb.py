@@ -1,9 +1,8 @@
 """DuckDB: dbt builds a new file beside the served one, which replaces it by a rename only once
-the build succeeded (and, in a refresh, once it validated): readers never see a half-built file."""
+the build succeeded and validated (imr.orchestrate.build): readers never see a half-built file."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -27,25 +26,14 @@ class DuckDBEngine(Engine):
         return self.home.dbt_artifacts
 
     def build(self, quiet: bool = False) -> Build:
-        """Stage and publish (no validation: `imr refresh` validates between the two)."""
-        staged = self.stage(quiet=quiet)
-        self.publish(staged)
-        return staged
-
-    def stage(self, quiet: bool = False) -> Build:
         """dbt build into the home's staged file; the served file is not touched."""
-        self._require_raw()
+        self.require_raw()
         staged = self.home.staged
         staged.parent.mkdir(parents=True, exist_ok=True)
         for leftover in (staged, staged.with_name(staged.name + ".wal")):
             leftover.unlink(missing_ok=True)  # every build starts from an empty file, whatever a killed one left
         build = Build(self.home.root, self.name, self.live, self.artifacts, staged=staged)
         return self._dbt_build(build, quiet, f"{self.live} is unchanged", *self.threads())
-
-    def publish(self, build: Build) -> None:
-        """Move the staged file over the served one in one rename: readers see the old file or the new."""
-        assert build.staged is not None
-        os.replace(build.staged, build.live)
 
     def threads(self) -> list[str]:
         """dbt's --threads: one from ONE_THREAD_FROM_LETTERS letters, else the profile's."""

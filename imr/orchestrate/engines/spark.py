@@ -34,6 +34,6 @@ class SparkEngine(Engine):
             raise BuildError("the Spark build needs dbt-spark and pyspark: pip install 'imr-warehouse[spark]'")
         if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
             raise BuildError("the Spark build needs Java 17: no JAVA_HOME and no java on PATH")
-        self._require_raw()
+        self.require_raw()
         raw_parquet(self.home.root, self.home.spark_raw)
         return self._dbt_build(Build(self.home.root, self.name, self.live, self.artifacts), quiet, "the Spark marts may be partly rebuilt")
