@@ -86,7 +86,7 @@ def _home_lock(home: Path, wait: float) -> Iterator[None]:
     exit 3, nothing done; a home that cannot be written (no lock file): exit 1."""
     from ingest.outcomes import one_line
 
-    command = click.get_current_context().command_path.removeprefix("imr ")
+    command = _command(click.get_current_context())
     with ExitStack() as held:
         try:
             held.enter_context(exclusive(home, command, wait=wait))
@@ -97,13 +97,22 @@ def _home_lock(home: Path, wait: float) -> Iterator[None]:
         yield
 
 
+def _command(ctx: click.Context) -> str:
+    """The command's name after `imr` ("build", "aside release"), however the program was started."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 def _existing_inputs(ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]) -> tuple[Path, ...]:
     """Input paths checked as the arguments are read, before the command takes the home's lock:
     a path that does not exist is a usage error and nothing is done, not even the home created."""
     try:
         pipeline.check_inputs(paths)
     except MissingInput as error:
-        _fail(ctx.command_path.removeprefix("imr "), error, USAGE_ERROR)
+        _fail(_command(ctx), error, USAGE_ERROR)
     return paths
 
 
