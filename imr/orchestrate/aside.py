@@ -30,7 +30,9 @@ from ingest.clock import utc_now
 from ingest.load.schema import ddl
 from ingest.load.store import open_raw
 
-# The rows `check` judges: temp views over the raw tables, limited to the letters in scope.
+# The rows `check` judges: every raw row, or temp views limited to the letters in scope (a join
+# that costs more than it saves when every letter is in scope).
+_ALL = Relations("raw.letters", "raw.items", "raw.citations", "raw.items")
 _CHECKED = Relations("checked_letters", "checked_items", "checked_citations", "raw.items")
 SHOWN_VALUES = 3  # offending values quoted per letter and reason
 LIST_COLUMNS = ["case_number", "sha256", "source_file", "reason", "detail", "set_aside_at", "released_at", "released_by", "release_note"]
@@ -64,18 +66,19 @@ def check(home: Path, loaded_since: dt.datetime | None, today: dt.date | None = 
         )
         for relation, table in ((_CHECKED.letters, "letters"), (_CHECKED.items, "items"), (_CHECKED.citations, "citations")):
             con.execute(f"create temp view {relation} as select * from raw.{table} where sha256 in (select sha256 from checked)")
+        relations = _ALL if loaded_since is None else _CHECKED
         found: dict[tuple[str, str], str] = {}
         for part in parts.values():
-            found.update(_failures(con, part))
+            found.update(_failures(con, part, relations))
         return _record(con, found)
 
 
-def _failures(con: duckdb.DuckDBPyConnection, part: RowPart) -> dict[tuple[str, str], str]:
+def _failures(con: duckdb.DuckDBPyConnection, part: RowPart, relations: Relations) -> dict[tuple[str, str], str]:
     """(sha256, reason) -> detail for every letter with a row of `part` failing a check."""
     failed = ", ".join(f"not {rule.passes()}" for rule in part.checks)
     shown = ", ".join(_shown(rule) for rule in part.checks)
     passes = " and ".join(rule.passes() for rule in part.checks)
-    rows = con.execute(f"select sha256, [{failed}], [{shown}] from ({part.sql(_CHECKED)}) where not ({passes})").fetchall()
+    rows = con.execute(f"select sha256, [{failed}], [{shown}] from ({part.sql(relations)}) where not ({passes})").fetchall()
     values: dict[tuple[str, str], set[str]] = defaultdict(set)
     rules = {rule.reason: rule.rule() for rule in part.checks}
     for sha256, flags, texts in rows:
