@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from imr.home import Home
+from imr.orchestrate import operations
 from imr.orchestrate.engines import BuildError, DuckDBEngine
 from imr.serve.report import write_report
 from imr.serve.validation import write_validation_page
@@ -39,6 +40,7 @@ class Exit(IntEnum):
     INGEST_FAILED = 4  # the raw database could not be opened or written (held, damaged, disk full)
     BUILD_FAILED = 5  # dbt build or a dbt test failed; not published
     VALIDATION_FAILED = 6  # a critical expectation failed; not published
+    POSTGRES_FAILED = 7  # published, but the PostgreSQL copy could not follow; the next refresh retries it
 
 
 class RefreshBusy(RuntimeError):
@@ -90,17 +92,25 @@ def exclusive(home: Path) -> Iterator[None]:
 
 
 def refresh(
-    paths: list[Path], home: Path, stale_after_days: int = 14, workers: int | None = None, max_file_size: int = MAX_FILE_SIZE
+    paths: list[Path],
+    home: Path,
+    stale_after_days: int = 14,
+    workers: int | None = None,
+    max_file_size: int = MAX_FILE_SIZE,
+    postgres: str | None = None,
 ) -> RefreshReport:
-    """One refresh of `home` from `paths`; raises RefreshBusy when another one runs, MissingInput
-    (nothing done) when a path does not exist. A step's failure is the report's outcome, with a
-    one-line message naming the step, and the run's record says so."""
+    """One refresh of `home` from `paths`, then of the PostgreSQL copy at URL `postgres` (when
+    given) if it holds another build than the served file; raises RefreshBusy when another one
+    runs, MissingInput (nothing done) when a path does not exist. A step's failure is the report's
+    outcome, with a one-line message naming the step, and the run's record says so."""
     pipeline.check_inputs(paths)
     report = RefreshReport(new_run_id())
     with exclusive(home):
         _record_start(home, report)
         try:
             _run_steps(paths, home, stale_after_days, workers, max_file_size, report)
+            if postgres and report.outcome == Exit.PUBLISHED:
+                _publish_postgres(home, postgres, report)
         except StepFailed as error:
             report.outcome, report.message = Exit.FAILED, str(error)
         finally:
@@ -155,6 +165,21 @@ def _run_steps(
     report.outcome = Exit.PUBLISHED
 
 
+def _publish_postgres(home: Path, url: str, report: RefreshReport) -> None:
+    """The PostgreSQL copy brought to the served file's build when it holds another (so a failed
+    publication is made good by the next refresh, whatever that one built). Whatever stops it,
+    the DuckDB file stays published."""
+    from imr.serve.publish import publish_if_behind
+
+    try:
+        with _step(report, "postgres"):
+            copied = publish_if_behind(home, url)
+    except StepFailed as error:
+        report.outcome, report.message = Exit.POSTGRES_FAILED, f"published; the PostgreSQL copy is behind: {error}"
+        return
+    report.counts["postgres_rows"] = sum(copied.values()) if copied is not None else 0
+
+
 @contextmanager
 def _step(report: RefreshReport, name: str) -> Iterator[None]:
     """Time a step; an unexpected error in it becomes StepFailed naming the step, in one line."""
@@ -194,14 +219,15 @@ create table if not exists ops.refresh_runs (
 
 
 def last_published(home: Path) -> dt.datetime | None:
-    """When the last refresh that published started: rows loaded before it were validated then."""
-    with duckdb.connect(str(Home(home).operations)) as con:
-        rows = con.execute("select max(started_at) from ops.refresh_runs where outcome = 'published'").fetchall()
+    """When the last refresh that published started: rows loaded before it were validated then
+    (whether or not the PostgreSQL copy could follow)."""
+    with operations.connect(home) as con:
+        rows = con.execute("select max(started_at) from ops.refresh_runs where outcome in ('published', 'postgres_failed')").fetchall()
     return rows[0][0]
 
 
 def _record_start(home: Path, report: RefreshReport) -> None:
-    with duckdb.connect(str(Home(home).operations)) as con:
+    with operations.connect(home) as con:
         con.execute(_RUNS_SCHEMA)
         con.execute("update ops.refresh_runs set outcome = 'aborted' where outcome = 'running'")  # killed ones
         con.execute(
@@ -210,7 +236,7 @@ def _record_start(home: Path, report: RefreshReport) -> None:
 
 
 def _record_end(home: Path, report: RefreshReport) -> None:
-    with duckdb.connect(str(Home(home).operations)) as con:
+    with operations.connect(home) as con:
         con.execute(
             "update ops.refresh_runs set ended_at = ?, outcome = ?, exit_status = ?, message = ?, counts = ?, "
             "step_seconds = ?, stale_days = ? where refresh_id = ?",
