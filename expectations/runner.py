@@ -23,6 +23,7 @@ from expectations import marts, raw_items, raw_letters
 from expectations.checks import Severity, Suite, severity_of
 from expectations.rows import IN_SCOPE
 from imr.home import Home
+from imr.orchestrate import operations
 from imr.quoting import sql_string
 from ingest.clock import new_run_id, utc_now
 
@@ -211,7 +212,7 @@ def _keep(home: Path, report: Report) -> None:
             "observed_value": [o.observed for o in report.outcomes],
         }
     )
-    with duckdb.connect(str(Home(home).operations)) as con:
+    with operations.connect(home) as con:
         con.register("rows", rows)
         con.execute("create schema if not exists ops")
         con.execute("create table if not exists ops.expectation_results as select * from rows limit 0")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.decorators import FC
 
 from imr.home import DEFAULT_HOME, Home
 from imr.orchestrate.exits import Exit
@@ -53,6 +54,19 @@ home_option = click.option(
     show_default=True,
     help="Folder holding the warehouse's files (or IMR_HOME).",
 )
+
+
+def postgres_option(required: bool, then: str = "") -> Callable[[FC], FC]:
+    """--postgres URL (or IMR_POSTGRES_URL): the PostgreSQL database the marts are copied into."""
+    return click.option(
+        "--postgres",
+        "url",
+        envvar="IMR_POSTGRES_URL",
+        required=required,
+        help=f"PostgreSQL URL, e.g. postgresql://user@host/db (or IMR_POSTGRES_URL){': ' + then if then else ''}.",
+    )
+
+
 workers_option = click.option(
     "--workers", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core; 0 or 1: in this process)."
 )
@@ -244,16 +258,17 @@ def build(home: Path, quiet: bool, target: str) -> None:
     show_default=True,
     help="Report the sources stale when no new letter arrived for more days than this.",
 )
+@postgres_option(required=False, then="the marts are copied there too, after they are published")
 @writes_home
-def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, max_file_size: int, stale_after: int) -> None:
-    """Ingest, set aside, build, validate and publish: what a scheduler runs. Exit status: docs/refresh.md."""
+def refresh(paths: tuple[Path, ...], home: Path, workers: int | None, max_file_size: int, stale_after: int, url: str | None) -> None:
+    """Ingest, set aside, build, validate and publish (and copy to PostgreSQL): what a scheduler runs. Exit status: docs/refresh.md."""
     import duckdb
 
     from imr.orchestrate.refresh import refresh as run_refresh
     from ingest.outcomes import one_line
 
     try:
-        report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers, max_file_size=max_file_size)
+        report = run_refresh(list(paths), home, stale_after_days=stale_after, workers=workers, max_file_size=max_file_size, postgres=url)
     except MissingInput as error:
         _fail("refresh", error, USAGE_ERROR)
     except (OSError, duckdb.Error) as error:  # the home cannot be written: no record of the refresh
@@ -351,18 +366,23 @@ def export(home: Path, parquet_dir: Path, raw: bool) -> None:
 
 @main.command()
 @home_option
-@click.option("--postgres", "url", required=True, help="PostgreSQL URL, e.g. postgresql://user@host/db.")
-@click.option("--schema", default="marts", show_default=True, help="Schema the marts go into.")
+@postgres_option(required=True)
+@click.option("--schema", default="marts", show_default=True, help="Schema the marts go into (one that holds nothing else).")
 @click.option("--reader-role", default="imr_reader", show_default=True, help="Read-only role BI tools use.")
-def publish(home: Path, url: str, schema: str, reader_role: str) -> None:
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a lock (a reader's open transaction) before giving up.",
+)
+def publish(home: Path, url: str, schema: str, reader_role: str, lock_timeout: float) -> None:
     """Copy the served marts into PostgreSQL in one transaction; grant the reader role SELECT only."""
-    import psycopg
-
-    from imr.serve.publish import publish_postgres
+    from imr.serve.publish import PublishError, publish_postgres
 
     try:
-        copied = publish_postgres(home, url, schema=schema, reader_role=reader_role)
-    except (FileNotFoundError, psycopg.Error) as error:
+        copied = publish_postgres(home, url, schema=schema, reader_role=reader_role, lock_timeout=lock_timeout)
+    except (FileNotFoundError, PublishError) as error:
         raise click.ClickException(str(error).strip()) from None
     click.echo(
         f"imr publish: {len(copied)} marts ({sum(copied.values())} rows) in schema {schema}; role {reader_role} may read them", err=True

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = "warehouse"
+# The storage version of every DuckDB file a home hands to readers (the served marts, the run
+# records): BI tools embed older DuckDBs, and DuckDB 1.1 and later read files written for v1.1.0.
+# profiles.yml says the same for the dbt build (a test holds the two equal).
+STORAGE_VERSION = "v1.1.0"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,11 @@ class Home:
     def lock(self) -> Path:
         """Held by every command that writes the home (`imr.orchestrate.lock`)."""
         return self.root / "refresh.lock"
+
+    @property
+    def dev(self) -> Path:
+        """What dbt run by hand builds (profiles.yml's default): a developer's file, never served."""
+        return self.root / "dev.duckdb"
 
     @property
     def build_dir(self) -> Path:

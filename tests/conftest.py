@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -106,3 +108,34 @@ def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     build(home, quiet=True)
     truth = [json.loads(line) for line in (letters / "truth.jsonl").read_text().splitlines()]
     return home, truth
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A fresh database on the test server (IMR_TEST_POSTGRES_URL: one the tests may create
+    databases and roles on; .ci/run starts it); yields its URL."""
+    psycopg = pytest.importorskip("psycopg")
+    admin = os.environ.get("IMR_TEST_POSTGRES_URL")
+    if not admin:
+        if os.environ.get("CI"):
+            pytest.fail("IMR_TEST_POSTGRES_URL is not set in CI (.ci/run starts PostgreSQL)")
+        pytest.skip("IMR_TEST_POSTGRES_URL not set: no PostgreSQL server to publish to")
+    name = f"imr_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'create database "{name}"')
+    url = admin.replace("/postgres", f"/{name}", 1)
+    yield url
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'drop database "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def duckdb_oldest() -> str:
+    """A Python with the oldest DuckDB the served files promise to open in (IMR_DUCKDB1_PYTHON;
+    .ci/run makes a venv with duckdb 1.1.3)."""
+    python = os.environ.get("IMR_DUCKDB1_PYTHON")
+    if not python:
+        if os.environ.get("CI"):
+            pytest.fail("IMR_DUCKDB1_PYTHON is not set in CI (.ci/run makes a venv with duckdb 1.1)")
+        pytest.skip("IMR_DUCKDB1_PYTHON not set: no DuckDB 1.1 environment to open the files with")
+    return python

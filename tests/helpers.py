@@ -151,3 +151,33 @@ def browse(chromium: str, page: Path, profile: Path, screenshot: str, height: in
     )
     assert shot.stat().st_size > 20_000, f"{shot}: blank screenshot"
     return dom.stdout, errors
+
+
+# Every relation of a DuckDB file opened read-only and alone, as a reader lists them (DuckDB's
+# catalog and information_schema), with its row count or the error it answers with; as JSON.
+RELATIONS_SCRIPT = """
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+listed = con.execute(
+    "select schema_name, table_name from duckdb_tables() union select schema_name, view_name from duckdb_views() where not internal "
+    "union select table_schema, table_name from information_schema.tables where table_schema not in ('information_schema', 'pg_catalog')"
+).fetchall()
+answers = {}
+for schema, name in sorted(listed):
+    try:
+        answers[f"{schema}.{name}"] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]
+    except duckdb.Error as error:
+        answers[f"{schema}.{name}"] = f"error: {error}"
+print(json.dumps({"version": duckdb.__version__, "relations": answers}))
+"""
+
+
+def relations(python: str | Path, database: Path) -> tuple[str, dict[str, int | str]]:
+    """The DuckDB version of `python` and every relation of `database` as RELATIONS_SCRIPT answers."""
+    import json
+
+    result = subprocess.run([str(python), "-c", RELATIONS_SCRIPT, str(database)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    return answer["version"], answer["relations"]

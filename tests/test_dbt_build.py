@@ -1,23 +1,25 @@
 """`imr build` on synthetic letters: the marts agree with counts computed here, in Python, from
-the true records; the published file is readable by DuckDB 1.x; the swap is atomic."""
+the true records; the published file holds only relations that answer, in DuckDB 1.1 too; the
+swap is atomic."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
-from imr.home import Home
+from imr.home import STORAGE_VERSION, Home
 from imr.orchestrate.build import build
 from imr.orchestrate.engines import BuildError, DuckDBEngine, SparkEngine
+from imr.project import dbt_project_dir
 from ingest.load import ingest
 from ingest.synth import write
-from tests.helpers import copy_warehouse, first_match, load_rules
+from tests.helpers import copy_warehouse, first_match, load_rules, relations
 
 
 @pytest.fixture(scope="module")
@@ -96,21 +98,25 @@ def test_marts_are_documented_in_the_database(built: tuple[Path, list[dict]]) ->
     assert undocumented == []
 
 
-def test_published_file_opens_in_duckdb_1x(built: tuple[Path, list[dict]]) -> None:
-    python = os.environ.get("IMR_DUCKDB1_PYTHON")
-    if not python:
-        if os.environ.get("CI"):
-            pytest.fail("IMR_DUCKDB1_PYTHON is not set in CI (.ci/run makes a venv with duckdb 1.5)")
-        pytest.skip("IMR_DUCKDB1_PYTHON not set: no DuckDB 1.x environment to open the file with")
+def test_served_file_holds_only_relations_that_answer(built: tuple[Path, list[dict]]) -> None:
     home, truth = built
-    script = (
-        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
-        "print(duckdb.__version__, con.execute('select count(*) from marts.fct_imr_decisions').fetchall()[0][0])"
-    )
-    result = subprocess.run([python, "-c", script, str(Home(home).served)], capture_output=True, text=True, check=True)
-    version, rows = result.stdout.split()
-    assert version.startswith("1.")
-    assert int(rows) == sum(len(letter["items"]) for letter in truth)
+    _, answers = relations(sys.executable, Home(home).served)
+    assert {name: answer for name, answer in answers.items() if isinstance(answer, str)} == {}
+    assert not [name for name in answers if name.startswith("staging.")]  # views over the build's raw catalog: dropped
+    assert answers["marts.fct_imr_decisions"] == sum(len(letter["items"]) for letter in truth)
+    assert query(home, "select count(*) from main.imr_build") == [(1,)]
+
+
+def test_served_file_opens_in_the_oldest_duckdb(built: tuple[Path, list[dict]], duckdb_oldest: str) -> None:
+    served = Home(built[0]).served
+    version, answers = relations(duckdb_oldest, served)
+    assert version.startswith("1.1.")
+    assert answers == relations(sys.executable, served)[1]  # every relation, with the same rows
+
+
+def test_profile_writes_the_storage_version_readers_open() -> None:
+    profile = yaml.safe_load((dbt_project_dir() / "profiles.yml").read_text())
+    assert profile["imr"]["outputs"]["duckdb"]["config_options"]["storage_compatibility_version"] == STORAGE_VERSION
 
 
 def test_readers_keep_the_old_file_while_a_build_swaps_in_the_new(built: tuple[Path, list[dict]], tmp_path: Path) -> None:

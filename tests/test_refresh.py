@@ -1,5 +1,6 @@
 """`imr refresh`: one at a time, publishes only what built and validated, survives kill -9 at
-every step, never blocked by a reader of the served file."""
+every step, never blocked by a reader of the served file; copies the marts into PostgreSQL when
+asked, and a failed copy is made good by the next refresh; its run records open in DuckDB 1.1."""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pytest
 
+from imr.cli import main
 from imr.home import Home
+from imr.orchestrate.build import last_published
 from imr.orchestrate.refresh import Exit, RefreshReport, refresh, staleness
+from imr.serve.publish import published_build
+from imr.serve.warehouse import build_id
 from ingest.synth import write
+from tests.helpers import relations
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _files(home: Home) -> tuple[Path, Path, Path]:
@@ -156,3 +165,60 @@ def test_stale_sources_are_reported(home: Path) -> None:
     assert staleness(home, stale_after_days=60) is None
     report = RefreshReport(refresh_id="r", outcome=Exit.PUBLISHED, stale_days=40)
     assert "STALE: no new letters for 40 days" in report.summary()
+
+
+def _served_build(home: Path) -> str | None:
+    with duckdb.connect(str(Home(home).served), read_only=True) as con:
+        return build_id(con)
+
+
+def test_a_failed_postgres_copy_is_its_own_exit_and_the_next_refresh_makes_it_good(
+    home: Path, letters: tuple[Path, Path], postgres: str
+) -> None:
+    before = _served_build(home)
+    unreachable = urlsplit(postgres)._replace(path="/imr_test_no_such_database").geturl()
+    failed = subprocess.run(
+        [sys.executable, "-m", "imr", "refresh", str(letters[0]), "--home", str(home)],
+        env={**os.environ, "IMR_POSTGRES_URL": unreachable},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == Exit.POSTGRES_FAILED, failed.stderr
+    assert "the PostgreSQL copy is behind" in failed.stderr and "imr_test_no_such_database" in failed.stderr
+    assert _outcomes(home)[-1] == "postgres_failed"
+    assert _served_build(home) not in (None, before)  # the DuckDB file was published all the same
+
+    retried = refresh([letters[0]], home, postgres=postgres)  # nothing new to ingest
+    assert retried.outcome == Exit.PUBLISHED, retried.summary()
+    assert retried.counts["postgres_rows"] > 0 and "postgres" in retried.seconds
+    assert published_build(postgres) == _served_build(home)
+
+
+def test_exit_statuses_and_the_postgres_setting_are_documented() -> None:
+    table = (ROOT / "docs" / "refresh.md").read_text(encoding="utf-8")
+    assert [status for status in Exit if f"| {int(status)} |" not in table] == []
+    envvar = next(param.envvar for param in main.commands["refresh"].params if param.name == "url")
+    for recipe in ("cron/imr-refresh", "systemd/imr-refresh.service"):
+        assert envvar in (ROOT / "deploy" / recipe).read_text(encoding="utf-8"), recipe
+
+
+def test_run_records_open_in_the_oldest_duckdb(home: Path, duckdb_oldest: str) -> None:
+    version, answers = relations(duckdb_oldest, Home(home).operations)
+    assert version.startswith("1.1.")
+    assert answers["ops.refresh_runs"] == 1 and answers["ops.expectation_results"] > 0
+
+
+def test_run_records_of_an_earlier_release_are_rewritten_for_old_readers(home: Path, duckdb_oldest: str) -> None:
+    path = Home(home).operations
+    newest = path.with_name("newest.duckdb")
+    with duckdb.connect() as con:  # as a release without STORAGE_VERSION wrote it: DuckDB's newest storage
+        con.execute(f"attach '{path}' as source (read_only)")
+        con.execute(f"attach '{newest}' as target")
+        con.execute("copy from database source to target")
+    os.replace(newest, path)
+    with pytest.raises(AssertionError, match="version number"):
+        relations(duckdb_oldest, path)
+    published = last_published(home)  # a refresh opens it so
+    assert published is not None
+    assert relations(duckdb_oldest, path)[1]["ops.refresh_runs"] == 1

@@ -17,10 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from imr.home import Home
-from imr.orchestrate import aside
+from imr.orchestrate import aside, operations
 from imr.orchestrate.engines import Build, DuckDBEngine, engine
 from imr.orchestrate.lock import exclusive
 from imr.serve.validation import write_validation_page
@@ -97,11 +95,11 @@ def build(home: Path, quiet: bool = False, target: str = DuckDBEngine.name, prog
 
 def last_published(home: Path) -> dt.datetime | None:
     """When the last build that published began: raw rows loaded before it were judged then."""
-    with duckdb.connect(str(Home(home).operations)) as con:
+    with operations.connect(home) as con:
         con.execute(_PUBLICATIONS)
         return con.execute("select max(started_at) from ops.publications").fetchall()[0][0]
 
 
 def _record_publication(home: Path, started: dt.datetime, set_aside: int) -> None:
-    with duckdb.connect(str(Home(home).operations)) as con:
+    with operations.connect(home) as con:
         con.execute("insert into ops.publications values (?, ?, ?)", [started, utc_now(), set_aside])

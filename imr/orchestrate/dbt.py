@@ -47,6 +47,11 @@ def run_results(artifacts: Path) -> Counter[str]:
     return Counter(f"{r['unique_id'].split('.')[0]} {r['status']}" for r in results)
 
 
+def invocation_id(artifacts: Path) -> str:
+    """The id dbt gave its last run (run_results.json's metadata)."""
+    return str(json.loads((artifacts / "run_results.json").read_text())["metadata"]["invocation_id"])
+
+
 def _die_with_parent() -> None:
     if sys.platform.startswith("linux"):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

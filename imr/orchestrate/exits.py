@@ -14,3 +14,4 @@ class Exit(IntEnum):
     INGEST_FAILED = 4  # the raw database could not be opened or written (held, damaged, disk full)
     BUILD_FAILED = 5  # dbt build or a dbt test failed; not published
     VALIDATION_FAILED = 6  # a critical expectation failed; not published
+    POSTGRES_FAILED = 7  # published, but the PostgreSQL copy could not follow; the next refresh retries it

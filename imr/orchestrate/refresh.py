@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from imr.home import Home
+from imr.orchestrate import operations
 from imr.orchestrate.build import Steps, ValidationFailed, build
 from imr.orchestrate.engines import BuildError
 from imr.orchestrate.exits import Exit
@@ -81,17 +82,21 @@ def refresh(
     workers: int | None = None,
     max_file_size: int = MAX_FILE_SIZE,
     wait: float = 0.0,
+    postgres: str | None = None,
 ) -> RefreshReport:
-    """One refresh of `home` from `paths`; raises lock.Busy when another command writes the home
-    for longer than `wait` seconds, MissingInput (nothing done) when a path does not exist. A
-    step's failure is the report's outcome, with a one-line message naming the step, and the
-    run's record says so."""
+    """One refresh of `home` from `paths`, then of the PostgreSQL copy at URL `postgres` (when
+    given) if it holds another build than the served file. Raises lock.Busy when another command
+    writes the home for longer than `wait` seconds, MissingInput (nothing done) when a path does
+    not exist. A step's failure is the report's outcome, with a one-line message naming the step,
+    and the run's record says so."""
     pipeline.check_inputs(paths)
     report = RefreshReport(refresh_id=new_run_id())
     with exclusive(home, "refresh", wait=wait):
         _record_start(home, report)
         try:
             _run_steps(paths, home, stale_after_days, workers, max_file_size, report)
+            if postgres and report.outcome == Exit.PUBLISHED:
+                _publish_postgres(home, postgres, report)
         except StepFailed as error:
             report.outcome, report.message = Exit.FAILED, str(error)
         finally:
@@ -129,6 +134,21 @@ def _run_steps(
     report.outcome = Exit.PUBLISHED
 
 
+def _publish_postgres(home: Path, url: str, report: RefreshReport) -> None:
+    """The PostgreSQL copy brought to the served file's build when it holds another (so a failed
+    publication is made good by the next refresh, whatever that one built). Whatever stops it,
+    the DuckDB file stays published."""
+    from imr.serve.publish import publish_if_behind
+
+    try:
+        with report.step("postgres"):
+            copied = publish_if_behind(home, url)
+    except StepFailed as error:
+        report.outcome, report.message = Exit.POSTGRES_FAILED, f"published; the PostgreSQL copy is behind: {error}"
+        return
+    report.counts["postgres_rows"] = sum(copied.values()) if copied is not None else 0
+
+
 def staleness(home: Path, stale_after_days: int) -> int | None:
     """Days since the newest letter was loaded, when more than `stale_after_days`."""
     with duckdb.connect(str(Home(home).raw), read_only=True) as con:
@@ -156,7 +176,7 @@ create table if not exists ops.refresh_runs (
 
 
 def _record_start(home: Path, report: RefreshReport) -> None:
-    with duckdb.connect(str(Home(home).operations)) as con:
+    with operations.connect(home) as con:
         con.execute(_RUNS_SCHEMA)
         con.execute("update ops.refresh_runs set outcome = 'aborted' where outcome = 'running'")  # killed ones
         con.execute(
@@ -165,7 +185,7 @@ def _record_start(home: Path, report: RefreshReport) -> None:
 
 
 def _record_end(home: Path, report: RefreshReport) -> None:
-    with duckdb.connect(str(Home(home).operations)) as con:
+    with operations.connect(home) as con:
         con.execute(
             "update ops.refresh_runs set ended_at = ?, outcome = ?, exit_status = ?, message = ?, counts = ?, "
             "step_seconds = ?, stale_days = ? where refresh_id = ?",

@@ -15,8 +15,8 @@ per_item as (
     select
         letter_key,
         item_ordinal,
-        sum(case when party = 'reviewer' then 1 else 0 end) as reviewer_citation_count,
-        sum(case when party = 'claims_administrator' then 1 else 0 end) as ca_citation_count,
+        {{ count_of("case when party = 'reviewer' then 1 else 0 end", 'sum') }} as reviewer_citation_count,
+        {{ count_of("case when party = 'claims_administrator' then 1 else 0 end", 'sum') }} as ca_citation_count,
         max(case when party = 'reviewer' and citation_ordinal = 1 then guideline_family end)
             as reviewer_guideline_family,
         max(case when party = 'reviewer' and citation_ordinal = 1 then guideline_chapter end)

@@ -1,6 +1,8 @@
 -- Letter-level attributes analysts group by: the reviewer's normalized primary specialty,
 -- licensure, the patient's age band, decision month and turnaround; and the diagnoses list, which
--- int_letter_diagnoses reads here rather than redo staging's choice of current documents.
+-- int_letter_diagnoses reads here rather than redo staging's choice of current documents. Months
+-- are dates (date_trunc gives a timestamp) and days integers (DuckDB's date difference is a
+-- bigint, Spark's an int).
 with
 
 letters as (
@@ -39,13 +41,13 @@ described as (
         with_primary_specialty.letter_sha256,
         with_primary_specialty.case_number,
         with_primary_specialty.decision_date,
-        {{ dbt.date_trunc('month', 'with_primary_specialty.decision_date') }} as decision_month,
+        {{ dbt.cast(dbt.date_trunc('month', 'with_primary_specialty.decision_date'), 'date') }} as decision_month,
         with_primary_specialty.date_assigned,
         with_primary_specialty.date_of_injury,
         with_primary_specialty.ur_denial_date,
         with_primary_specialty.application_received_date,
-        {{ dbt.datediff('with_primary_specialty.application_received_date', 'with_primary_specialty.decision_date', 'day') }}
-            as days_application_to_decision,
+        {{ dbt.cast(dbt.datediff('with_primary_specialty.application_received_date', 'with_primary_specialty.decision_date', 'day'),
+                    dbt.type_int()) }} as days_application_to_decision,
         with_primary_specialty.priority,
         with_primary_specialty.primary_specialty_as_written,
         coalesce(specialty_variants.specialty, with_primary_specialty.primary_specialty_as_written)

@@ -12,7 +12,7 @@ turnaround as (
 
     select
         decision_month,
-        count(*) as letters,
+        {{ count_of('*') }} as letters,
         avg(days_application_to_decision) as mean_days,
         {{ percentile('days_application_to_decision', 0.5) }} as median_days,
         {{ percentile('days_application_to_decision', 0.9) }} as p90_days,

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import duckdb
 
+from imr.orchestrate.dbt import invocation_id
 from imr.orchestrate.engines.base import Build, BuildError, Engine
+from imr.serve.warehouse import prepare_for_readers
 
 # From this many letters a build runs one dbt node at a time: the heavy models (millions of items
 # and citations) then need DuckDB's whole memory cap, and two side by side spill (BENCHMARKS.md).
@@ -26,14 +28,17 @@ class DuckDBEngine(Engine):
         return self.home.dbt_artifacts
 
     def build(self, quiet: bool = False) -> Build:
-        """dbt build into the home's staged file; the served file is not touched."""
+        """dbt build into the home's staged file, then made ready for readers (no view that needs
+        the build's attached raw catalog; the build's id inside); the served file is not touched."""
         self.require_raw()
         staged = self.home.staged
         staged.parent.mkdir(parents=True, exist_ok=True)
         for leftover in (staged, staged.with_name(staged.name + ".wal")):
             leftover.unlink(missing_ok=True)  # every build starts from an empty file, whatever a killed one left
         build = Build(self.home.root, self.name, self.live, self.artifacts, staged=staged)
-        return self._dbt_build(build, quiet, f"{self.live} is unchanged", *self.threads())
+        self._dbt_build(build, quiet, f"{self.live} is unchanged", *self.threads())
+        prepare_for_readers(staged, build_id=invocation_id(self.artifacts))
+        return build
 
     def threads(self) -> list[str]:
         """dbt's --threads: one from ONE_THREAD_FROM_LETTERS letters, else the profile's."""
