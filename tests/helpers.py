@@ -1,5 +1,5 @@
 """Small helpers for the tests: count raw rows, make bad files, copy a warehouse, run a script
-in a fresh interpreter, apply a rule seed in Python."""
+in a fresh interpreter, apply a rule seed in Python, compare two engines' marts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -16,9 +17,11 @@ from reportlab.pdfgen.canvas import Canvas
 
 from imr.home import Home
 from imr.project import seed
+from imr.serve.warehouse import MARTS_SCHEMA, mart_tables
 from ingest.load.schema import TABLES
 
 DATA_TABLES = tuple(table for table in TABLES if table != "ingest_runs")
+TOLERANCE = 1e-9
 
 
 def row_counts(home: Path) -> dict[str, int]:
@@ -91,3 +94,42 @@ def first_match(text: str, rules: list[dict[str, str]], field: str, default: str
 def load_rules(name: str) -> list[dict[str, str]]:
     with seed(name).open(encoding="utf-8") as file:
         return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), rule["rule_id"]))
+
+
+def assert_marts_match(served: Path, spark_marts: Path) -> None:
+    """Every mart of the DuckDB file `served` equals, row for row, the one Spark wrote under
+    `spark_marts` (<warehouse>/marts.db): same columns, counts and keys exact, floats to TOLERANCE."""
+    with duckdb.connect(str(served), read_only=True) as con:
+        marts = mart_tables(con)
+        assert sorted(path.name for path in spark_marts.iterdir()) == marts
+        for mart in marts:
+            expected = con.execute(f"select * from {MARTS_SCHEMA}.{mart}")
+            columns, expected_rows = [d[0] for d in expected.description], expected.fetchall()
+            actual = con.execute(f"select * from read_parquet('{spark_marts / mart}/*.parquet')")
+            assert [d[0] for d in actual.description] == columns, mart
+            actual_rows = actual.fetchall()
+            assert len(actual_rows) == len(expected_rows), mart
+            for want, got in zip(sorted(expected_rows, key=_order), sorted(actual_rows, key=_order)):
+                assert _same(want, got), f"{mart}: DuckDB {want} != Spark {got}"
+
+
+def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A sort key both engines' rows share: nulls last, floats rounded well above their differences."""
+    return tuple((value is None, round(value, 6) if isinstance(value, float) else value) for value in row)
+
+
+def _same(want: tuple[Any, ...], got: tuple[Any, ...]) -> bool:
+    return all(abs(a - b) <= TOLERANCE if isinstance(a, float) and isinstance(b, float) else a == b for a, b in zip(want, got, strict=True))
+
+
+def java_or_skip() -> None:
+    """Skip where Java is missing (Spark needs Java 17), but fail in CI, which must run the Spark tests."""
+    import os
+    import shutil
+
+    import pytest
+
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("no java on PATH in CI (.ci/run installs a Java 17 runtime)")
+        pytest.skip("no java on PATH: Spark needs Java 17")
