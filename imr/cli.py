@@ -74,13 +74,42 @@ def parse(paths: tuple[Path, ...]) -> None:
     show_default=True,
     help="Letters per transaction (a batch is also written after twice as many files).",
 )
-def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: bool, reparse_stale: bool, batch_size: int) -> None:
-    """Load letters (files or folders, .pdf and .txt) into the raw database under --home."""
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Load into the raw database under --home, or with Apache Spark into the Parquet tables of --lake (docs/ingest.md).",
+)
+@click.option("--lake", help="With --engine spark: the folder or URL (s3a://, abfss://, hdfs://) of the raw tables.")
+@click.option("--master", help="With --engine spark: Spark's master URL (default: Spark's own settings, else local[*]).")
+@click.option("--conf", "spark_conf", multiple=True, metavar="KEY=VALUE", help="With --engine spark: a Spark setting (repeatable).")
+def ingest(
+    paths: tuple[Path, ...],
+    home: Path,
+    workers: int | None,
+    strict: bool,
+    reparse_stale: bool,
+    batch_size: int,
+    engine: str,
+    lake: str | None,
+    master: str | None,
+    spark_conf: tuple[str, ...],
+) -> None:
+    """Load letters (files or folders, .pdf and .txt) into the raw database under --home, or into a lake on Spark."""
     if not paths and not reparse_stale:
         raise click.UsageError("give files or folders to ingest, or --reparse")
+    if (engine == "spark") != (lake is not None) or (engine != "spark" and (master or spark_conf)):
+        raise click.UsageError("--engine spark needs --lake; --lake, --master and --conf go with --engine spark")
+    if engine == "spark" and reparse_stale:
+        raise click.UsageError("--reparse works on the DuckDB engine only")
     try:
         if paths:
-            summary = pipeline.ingest(paths, home, workers=workers, batch_size=batch_size)
+            summary = (
+                _ingest_lake(paths, lake, master, spark_conf)
+                if lake
+                else pipeline.ingest(paths, home, workers=workers, batch_size=batch_size)
+            )
             click.echo(f"imr ingest: {summary}", err=True)
             if strict and summary.counts.quarantined + summary.counts.known_bad:
                 sys.exit(1)
@@ -89,8 +118,26 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
             for failure in summary.failures:
                 click.echo(f"imr ingest --reparse: kept the old record, the new parser fails: {failure}", err=True)
             click.echo(f"imr ingest --reparse: {summary}", err=True)
-    except RuntimeError as error:
+    except (RuntimeError, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def _ingest_lake(paths: tuple[Path, ...], lake: str, master: str | None, pairs: tuple[str, ...]) -> pipeline.RunSummary:
+    """The Spark engine, imported only when used (pyspark is an extra)."""
+    from ingest import lake as spark_lake
+
+    return spark_lake.ingest(paths, lake, master, _settings(pairs))
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--conf KEY=VALUE pairs as a dict."""
+    settings = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--conf")
+        settings[key.strip()] = value
+    return settings
 
 
 @main.command()
@@ -103,12 +150,13 @@ def ingest(paths: tuple[Path, ...], home: Path, workers: int | None, strict: boo
     show_default=True,
     help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).",
 )
-def build(home: Path, quiet: bool, target: str) -> None:
+@click.option("--lake", help="With --target spark: build from the raw tables of this lake (`imr ingest --engine spark`), not --home's.")
+def build(home: Path, quiet: bool, target: str, lake: str | None) -> None:
     """Build the marts with dbt: into --home/imr.duckdb (built aside, then swapped in), or on Spark under --home/spark."""
     from imr.orchestrate.engines import BuildError, engine
 
-    chosen = engine(target, Home(home))
     try:
+        chosen = engine(target, Home(home), lake)
         result = chosen.build(quiet=quiet)
     except BuildError as error:
         raise click.ClickException(str(error)) from None

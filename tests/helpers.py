@@ -1,5 +1,5 @@
 """Small helpers for the tests: count raw rows, make bad files, copy a warehouse, run a script
-in a fresh interpreter, apply a rule seed in Python, compare two engines' marts."""
+in a fresh interpreter, apply a rule seed in Python, compare two engines' raw tables and marts."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from imr.serve.warehouse import MARTS_SCHEMA, mart_tables
 from ingest.load.schema import TABLES
 
 DATA_TABLES = tuple(table for table in TABLES if table != "ingest_runs")
+# What differs between two runs over the same files: their ids and times.
+RUN_COLUMNS = {"load_id", "started_at", "ended_at", "loaded_at", "quarantined_at", "first_seen_at"}
 TOLERANCE = 1e-9
 
 
@@ -94,6 +96,25 @@ def first_match(text: str, rules: list[dict[str, str]], field: str, default: str
 def load_rules(name: str) -> list[dict[str, str]]:
     with seed(name).open(encoding="utf-8") as file:
         return sorted(csv.DictReader(file), key=lambda rule: (int(rule["priority"]), rule["rule_id"]))
+
+
+def lake_differences(lake: Path, home: Path) -> dict[str, dict[str, list[tuple]]]:
+    """Per raw table, the rows (less RUN_COLUMNS) only the raw database of `home` has and only the
+    Parquet tables of `lake` have, counted as multisets; empty when the two agree."""
+    differences = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{Home(home).raw}' as duck (read_only)")
+        for table, columns in TABLES.items():
+            names = ", ".join(column.name for column in columns if column.name not in RUN_COLUMNS)
+            duck = f"select {names} from duck.raw.{table}"
+            lake_rows = f"select {names} from read_parquet('{lake / table}/*.parquet')"
+            only = {
+                "duckdb": con.execute(f"{duck} except all {lake_rows}").fetchall(),
+                "lake": con.execute(f"{lake_rows} except all {duck}").fetchall(),
+            }
+            if only["duckdb"] or only["lake"]:
+                differences[table] = only
+    return differences
 
 
 def assert_marts_match(served: Path, spark_marts: Path) -> None:

@@ -8,6 +8,7 @@ from imr.home import Home
 from imr.orchestrate.engines import Build, DuckDBEngine, engine
 
 
-def build(home: Path, quiet: bool = False, target: str = DuckDBEngine.name) -> Build:
-    """Build and serve the marts of `home` on the engine `target`; BuildError when it cannot."""
-    return engine(target, Home(home)).build(quiet=quiet)
+def build(home: Path, quiet: bool = False, target: str = DuckDBEngine.name, lake: str | None = None) -> Build:
+    """Build and serve the marts of `home` on the engine `target` (on Spark, from `lake` if given);
+    BuildError when it cannot."""
+    return engine(target, Home(home), lake).build(quiet=quiet)
