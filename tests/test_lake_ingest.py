@@ -80,7 +80,7 @@ def test_marts_built_from_the_lake_match_the_duckdb_build(corpus_lake: Path, cor
 
 @pytest.fixture(scope="module")
 def folders(corpus_pdfs: list[Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Three real letters, copies of them under other names, and one file of every bad kind; then a
+    """Four real letters, copies of them under other names, and one file of every bad kind; then a
     second folder for a later run: a new letter, another copy, another empty file, a new bad one."""
     root = tmp_path_factory.mktemp("letters")
     first, more = root / "first", root / "more"
@@ -89,7 +89,9 @@ def folders(corpus_pdfs: list[Path], tmp_path_factory: pytest.TempPathFactory) -
     for pdf in corpus_pdfs[:3]:
         shutil.copy(pdf, first / pdf.name)
     shutil.copy(corpus_pdfs[0], first / "sub" / "copy.pdf")  # met after the original: a duplicate
-    shutil.copy(corpus_pdfs[1], first / "a-copy.pdf")  # met before the original: the letter's source_path
+    # A folder's files are met before its sub-folders: zz.pdf is this letter's source_path, not sub/a.pdf.
+    shutil.copy(corpus_pdfs[4], first / "zz.pdf")
+    shutil.copy(corpus_pdfs[4], first / "sub" / "a.pdf")
     add_bad_files(first, corpus_pdfs[0].read_bytes())
     shutil.copy(corpus_pdfs[3], more / corpus_pdfs[3].name)
     shutil.copy(corpus_pdfs[2], more / "again.pdf")
@@ -105,7 +107,7 @@ def first_run(spark: Any, folders: tuple[Path, Path], tmp_path_factory: pytest.T
     ingest([folders[0]], root / "home")
     result = CliRunner().invoke(main, ["ingest", "--engine", "spark", str(folders[0]), "--lake", str(root / "lake")])
     assert result.exit_code == 0, result.output
-    assert "13 files: 3 loaded, 2 duplicates, 8 quarantined" in result.output
+    assert "14 files: 4 loaded, 2 duplicates, 8 quarantined" in result.output
     return root / "lake", root / "home"
 
 
@@ -132,7 +134,7 @@ def test_a_run_killed_midway_leaves_the_tables_as_they_were(
     command = [sys.executable, "-m", "imr", "ingest", *map(str, folders), "--engine", "spark", "--lake", str(lake), "--master", "local[1]"]
     run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_for(lambda: any(lake.glob(f"{STAGING}/*/envelopes")), run)  # its Python workers are parsing
+        _wait_for(lambda: any(lake.glob(f"{STAGING}/*/tables/items")), run)  # its new letters are written, in staging
     finally:
         run.send_signal(signal.SIGKILL)
         run.wait()
@@ -176,7 +178,7 @@ def test_a_commit_cut_short_is_finished_by_the_next_run(
     assert summary.counts.loaded == 0  # the cut run's letter is in: rolled forward, not parsed again
     assert lake_differences(lake, both_runs_home).keys() <= {"ingest_runs"}
     runs = duckdb.sql(f"select status, loaded from read_parquet('{lake}/ingest_runs/*.parquet') order by started_at").fetchall()
-    assert runs == [("succeeded", 3), ("succeeded", 1), ("succeeded", 0)]
+    assert runs == [("succeeded", 4), ("succeeded", 1), ("succeeded", 0)]
 
 
 def _visible_rows(lake: Path) -> dict[str, list[str]]:
