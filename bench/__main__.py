@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from bench import build, corpora, pdf, queries, refresh, report, text
+from bench import build, corpora, pdf, queries, refresh, report, spark, text
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("ingest", "imr", "expectations", "bench")
@@ -32,11 +32,13 @@ FULL: dict[str, Any] = {
     "pdf_rounds": 5,
     "extractor_sample": 100,
     "naive": 5_000,
+    "spark_pdfs": 4_000,
+    "spark_rounds": 3,
 }
 # PDF ingest over bare one-process pypdfium2: a month of synthetic letters (issue #8), the 194 real
 # letters (issue #3: a two-second run, a third of it start-up).
 SYNTHETIC_PDF_RATIO, REAL_PDF_RATIO = 1.5, 0.6
-BENCHMARKS = ("pdf", "text", "build", "refresh")
+BENCHMARKS = ("pdf", "text", "build", "refresh", "spark")
 QUICK: dict[str, Any] = {
     "letters": 300,
     "scales": [300, 600],
@@ -45,6 +47,8 @@ QUICK: dict[str, Any] = {
     "pdf_rounds": 1,
     "extractor_sample": 5,
     "naive": 50,
+    "spark_pdfs": 20,
+    "spark_rounds": 1,
 }
 
 
@@ -118,6 +122,12 @@ def main() -> None:
         new = corpora.letters(work, sizes["new_letters"], seed=27)
         results["refresh"] = refresh.run(largest, new, work)
         _progress("refresh", results["refresh"])
+    if "spark" in wanted:
+        synthetic = corpora.letters(work, sizes["spark_pdfs"], seed=7, pdf=True)
+        results["spark"] = [spark.run(synthetic, f"{sizes['spark_pdfs']} synthetic PDFs", sizes["spark_rounds"])]
+        if os.environ.get("IMR_CORPUS"):
+            results["spark"].append(spark.run(Path(os.environ["IMR_CORPUS"]), "real letters (IMR_CORPUS)", sizes["spark_rounds"]))
+        _progress("spark", results["spark"])
     args.out.mkdir(parents=True, exist_ok=True)
     saved = args.out / ("quick.json" if args.quick else "latest.json")
     if args.only and saved.exists():  # a partial run updates the benchmarks it ran

@@ -2,7 +2,10 @@
 whole process tree (the ingest's workers and dbt count, not only the first process).
 
 Memory is sampled from /proc every 50 ms: the peak of the sum of resident set sizes over the
-tree. Linux only, like the machines this project runs on.
+tree. CPU is what the child and the descendants it waited for used (getrusage); a tree whose
+processes are not all waited for (Spark's JVM and its Python workers) is counted from the same
+samples too (`tree_cpu_seconds`: each process's last sample, so up to 50 ms of each is missed).
+Linux only, like the machines this project runs on.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ class Run:
     command: list[str]
     seconds: float
     cpu_seconds: float
+    tree_cpu_seconds: float
     peak_mb: float
     stdout: str
     stderr: str
@@ -44,7 +48,7 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | N
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed (exit {process.returncode}):\n{stderr[-3000:]}")
-    return Run(command, seconds, cpu, sampler.peak_kb / 1024, stdout, stderr)
+    return Run(command, seconds, cpu, sampler.cpu_seconds(), sampler.peak_kb / 1024, stdout, stderr)
 
 
 class _TreeMemory(threading.Thread):
@@ -53,11 +57,19 @@ class _TreeMemory(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak_kb = pid, 0
+        self._cpu_ticks: dict[tuple[int, str], int] = {}  # by (pid, start time): a pid may be reused
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.wait(0.05):
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+            pids = _tree(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in pids))
+            for pid in pids:
+                if (ticks := _cpu_ticks(pid)) is not None:
+                    self._cpu_ticks[(pid, ticks[0])] = ticks[1]
+
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self._done.set()
@@ -76,6 +88,16 @@ def _tree(root: int) -> list[int]:
         except OSError:
             continue  # the process ended between two reads
     return pids
+
+
+def _cpu_ticks(pid: int) -> tuple[str, int] | None:
+    """(start time, user + system clock ticks) of a process, from /proc/<pid>/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[19], int(fields[11]) + int(fields[12])
 
 
 def _rss_kb(pid: int) -> int:

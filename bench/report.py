@@ -65,6 +65,24 @@ def markdown(results: dict[str, Any]) -> str:
                 f"{r['pypdfium2, 2 processes']} ({p['two_process_ratio']} ×) | {r['pypdf']} | "
                 f"{r['pdfplumber']} | {r['imr ingest']} | {p['ratio_to_pypdfium2']} ({rounds}) | {running} |"
             )
+    if results.get("spark"):
+        lines += [
+            "",
+            "The Spark ingest (`--engine spark`, local mode) against the DuckDB ingest, same files and cores, whole "
+            "commands (medians; the rate once running and the fixed seconds from the runs over half the files; "
+            "load average before each round, the host being shared):",
+            "",
+            "| corpus | cores | DuckDB | Spark | Spark, nothing new | once running, files/s: DuckDB; Spark "
+            "| fixed seconds: DuckDB; Spark | CPU s: DuckDB; Spark | peak memory: DuckDB; Spark | load |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for k in results["spark"]:
+            lines.append(
+                f"| {k['corpus']} ({k['files']} files, {k['mb']} MB) | {k['cores']} | {k['duckdb_seconds']} s | "
+                f"{k['spark_seconds']} s | {k['spark_again_seconds']} s | {k['duckdb_rate']}; {k['spark_rate']} | "
+                f"{k['duckdb_fixed_seconds']}; {k['spark_fixed_seconds']} | {k['duckdb_cpu_seconds']}; {k['spark_cpu_seconds']} | "
+                f"{k['duckdb_peak_mb']} MB; {k['spark_peak_mb']} MB | {', '.join(map(str, k['load_before_rounds']))} |"
+            )
     if results.get("queries"):
         lines += [
             "",

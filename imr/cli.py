@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -130,6 +131,17 @@ def _existing_inputs(ctx: click.Context, param: click.Parameter, paths: tuple[Pa
     return paths
 
 
+def _ingest_inputs(ctx: click.Context, param: click.Parameter, paths: tuple[str, ...]) -> tuple[Path | str, ...]:
+    """As `_existing_inputs`, but a URL (s3a://, hdfs://, ...) is kept as it is, for Spark to read."""
+    local = [Path(path) for path in paths if not _is_url(path)]
+    _existing_inputs(ctx, param, tuple(local))
+    return tuple(path if _is_url(path) else Path(path) for path in paths)
+
+
+def _is_url(path: str) -> bool:
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", path) is not None
+
+
 def writes_home(command: Callable[..., None]) -> Callable[..., None]:
     """A command that writes its --home: it runs holding the home's lock, with --wait."""
 
@@ -172,7 +184,7 @@ def parse(paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing_inputs)
+@click.argument("paths", nargs=-1, type=click.Path(), callback=_ingest_inputs)
 @home_option
 @workers_option
 @max_file_size_option
@@ -185,11 +197,31 @@ def parse(paths: tuple[Path, ...]) -> None:
     show_default=True,
     help="Letters per transaction (a batch is also written after twice as many files).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Load into the raw database under --home, or with Apache Spark into the Parquet tables of --lake (docs/ingest.md).",
+)
+@click.option("--lake", help="With --engine spark: the folder or URL (s3a://, abfss://, hdfs://) of the raw tables.")
+@click.option("--master", help="With --engine spark: Spark's master URL (default: Spark's own settings, else local[*]).")
+@click.option("--conf", "spark_conf", multiple=True, metavar="KEY=VALUE", help="With --engine spark: a Spark setting (repeatable).")
 @writes_home
 def ingest(
-    paths: tuple[Path, ...], home: Path, workers: int | None, max_file_size: int, strict: bool, reparse_stale: bool, batch_size: int
+    paths: tuple[Path | str, ...],
+    home: Path,
+    workers: int | None,
+    max_file_size: int,
+    strict: bool,
+    reparse_stale: bool,
+    batch_size: int,
+    engine: str,
+    lake: str | None,
+    master: str | None,
+    spark_conf: tuple[str, ...],
 ) -> None:
-    """Load letters (files or folders, .pdf and .txt) into the raw database under --home.
+    """Load letters (files or folders, .pdf and .txt) into the raw database under --home, or into a lake on Spark.
 
     Exit status: 0 done (bad files quarantined), 1 with --strict when a file was quarantined,
     2 bad arguments or an input path that does not exist, 3 the home is busy, 4 the run failed
@@ -197,9 +229,21 @@ def ingest(
     """
     if not paths and not reparse_stale:
         raise click.UsageError("give files or folders to ingest, or --reparse")
+    if (engine == "spark") != (lake is not None) or (engine != "spark" and (master or spark_conf)):
+        raise click.UsageError("--engine spark needs --lake; --lake, --master and --conf go with --engine spark")
+    if engine == "spark" and reparse_stale:
+        raise click.UsageError("--reparse works on the DuckDB engine only")
+    if engine != "spark" and any(isinstance(path, str) for path in paths):
+        raise click.UsageError("a URL is read by --engine spark only; the DuckDB engine reads local files and folders")
     try:
         if paths:
-            summary = pipeline.ingest(paths, home, workers=workers, batch_size=batch_size, max_file_size=max_file_size)
+            summary = (
+                _ingest_lake(paths, lake, master, spark_conf)
+                if lake
+                else pipeline.ingest(
+                    [Path(path) for path in paths], home, workers=workers, batch_size=batch_size, max_file_size=max_file_size
+                )
+            )
             click.echo(f"imr ingest: {summary}", err=True)
             if strict and summary.counts.quarantined + summary.counts.known_bad:
                 sys.exit(1)
@@ -208,10 +252,28 @@ def ingest(
             for failure in summary.failures:
                 click.echo(f"imr ingest --reparse: kept the old record, the new parser fails: {failure}", err=True)
             click.echo(f"imr ingest --reparse: {summary}", err=True)
-    except MissingInput as error:
+    except (MissingInput, FileNotFoundError) as error:  # FileNotFoundError: an input the lake's Spark cannot find
         _fail("ingest", error, USAGE_ERROR)
-    except IngestFailed as error:
+    except (IngestFailed, RuntimeError) as error:  # RuntimeError: Spark missing, the lake held by another run
         _fail("ingest", error, INGEST_FAILED)
+
+
+def _ingest_lake(paths: tuple[Path | str, ...], lake: str, master: str | None, pairs: tuple[str, ...]) -> pipeline.RunSummary:
+    """The Spark engine, imported only when used (pyspark is an extra)."""
+    from ingest import lake as spark_lake
+
+    return spark_lake.ingest(paths, lake, master, _settings(pairs))
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--conf KEY=VALUE pairs as a dict."""
+    settings = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--conf")
+        settings[key.strip()] = value
+    return settings
 
 
 @main.command()
@@ -224,8 +286,9 @@ def ingest(
     show_default=True,
     help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).",
 )
+@click.option("--lake", help="With --target spark: build from the raw tables of this lake (`imr ingest --engine spark`), not --home's.")
 @writes_home
-def build(home: Path, quiet: bool, target: str) -> None:
+def build(home: Path, quiet: bool, target: str, lake: str | None) -> None:
     """Build the marts with dbt, leaving out the letters set aside: into --home/imr.duckdb (built
     aside, validated, then swapped in), or on Spark under --home/spark. Exit status: docs/refresh.md."""
     from imr.orchestrate.build import Steps, ValidationFailed
@@ -234,7 +297,7 @@ def build(home: Path, quiet: bool, target: str) -> None:
 
     steps = Steps()
     try:
-        result = run_build(home, quiet=quiet, target=target, progress=steps)
+        result = run_build(home, quiet=quiet, target=target, progress=steps, lake=lake)
     except BuildError as error:
         click.echo(f"imr build: {error}", err=True)
         sys.exit(int(Exit.BUILD_FAILED))

@@ -1,5 +1,6 @@
 """Small helpers for the tests: count raw rows, make bad files, copy a warehouse, run a script
-in a fresh interpreter or under mounts of its own, apply a rule seed in Python."""
+in a fresh interpreter or under mounts of its own, apply a rule seed in Python, compare two engines'
+raw tables and marts."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import csv
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -18,9 +21,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from imr.home import Home
 from imr.project import seed
+from imr.serve.warehouse import MARTS_SCHEMA, mart_tables
 from ingest.load.schema import TABLES
 
 DATA_TABLES = tuple(table for table in TABLES if table != "ingest_runs")
+# What differs between two runs over the same files: their ids and times.
+RUN_COLUMNS = {"load_id", "started_at", "ended_at", "loaded_at", "quarantined_at", "first_seen_at"}
+TOLERANCE = 1e-9
 
 
 def row_counts(home: Path) -> dict[str, int]:
@@ -181,3 +188,56 @@ def relations(python: str | Path, database: Path) -> tuple[str, dict[str, int | 
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     return answer["version"], answer["relations"]
+
+
+def lake_differences(lake: Path, home: Path) -> dict[str, dict[str, list[tuple]]]:
+    """Per raw table, the rows (less RUN_COLUMNS) only the raw database of `home` has and only the
+    Parquet tables of `lake` have, counted as multisets; empty when the two agree."""
+    differences = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{Home(home).raw}' as duck (read_only)")
+        for table, columns in TABLES.items():
+            names = ", ".join(column.name for column in columns if column.name not in RUN_COLUMNS)
+            duck = f"select {names} from duck.raw.{table}"
+            lake_rows = f"select {names} from read_parquet('{lake / table}/*.parquet')"
+            only = {
+                "duckdb": con.execute(f"{duck} except all {lake_rows}").fetchall(),
+                "lake": con.execute(f"{lake_rows} except all {duck}").fetchall(),
+            }
+            if only["duckdb"] or only["lake"]:
+                differences[table] = only
+    return differences
+
+
+def assert_marts_match(served: Path, spark_marts: Path) -> None:
+    """Every mart of the DuckDB file `served` equals, row for row, the one Spark wrote under
+    `spark_marts` (<warehouse>/marts.db): same columns, counts and keys exact, floats to TOLERANCE."""
+    with duckdb.connect(str(served), read_only=True) as con:
+        marts = mart_tables(con)
+        assert sorted(path.name for path in spark_marts.iterdir()) == marts
+        for mart in marts:
+            expected = con.execute(f"select * from {MARTS_SCHEMA}.{mart}")
+            columns, expected_rows = [d[0] for d in expected.description], expected.fetchall()
+            actual = con.execute(f"select * from read_parquet('{spark_marts / mart}/*.parquet')")
+            assert [d[0] for d in actual.description] == columns, mart
+            actual_rows = actual.fetchall()
+            assert len(actual_rows) == len(expected_rows), mart
+            for want, got in zip(sorted(expected_rows, key=_order), sorted(actual_rows, key=_order)):
+                assert _same(want, got), f"{mart}: DuckDB {want} != Spark {got}"
+
+
+def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A sort key both engines' rows share: nulls last, floats rounded well above their differences."""
+    return tuple((value is None, round(value, 6) if isinstance(value, float) else value) for value in row)
+
+
+def _same(want: tuple[Any, ...], got: tuple[Any, ...]) -> bool:
+    return all(abs(a - b) <= TOLERANCE if isinstance(a, float) and isinstance(b, float) else a == b for a, b in zip(want, got, strict=True))
+
+
+def java_or_skip() -> None:
+    """Skip where Java is missing (Spark needs Java 17), but fail in CI, which must run the Spark tests."""
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("no java on PATH in CI (.ci/run installs a Java 17 runtime)")
+        pytest.skip("no java on PATH: Spark needs Java 17")

@@ -49,12 +49,15 @@ def test_naive_loader_loads_the_rows_imr_ingest_loads(tmp_path: Path, synthetic_
         assert query(tmp_path / "naive", sql) == query(tmp_path / "imr", sql), table
 
 
-def test_measure_counts_the_memory_of_grandchildren() -> None:
-    grandchild = "x = bytearray(300 * 1024 * 1024); import time; time.sleep(0.5)"
+def test_measure_counts_the_memory_and_cpu_of_grandchildren() -> None:
+    grandchild = (
+        "x = bytearray(300 * 1024 * 1024); import time; time.sleep(0.5); t = time.process_time()\nwhile time.process_time() - t < 0.5: pass"
+    )
     child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}], check=True)"
     run = measure([sys.executable, "-c", child])
     assert run.peak_mb > 300
-    assert run.seconds >= 0.5
+    assert run.seconds >= 1.0
+    assert run.tree_cpu_seconds >= 0.45
 
 
 def test_report_says_which_targets_are_missed() -> None:

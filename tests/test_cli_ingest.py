@@ -46,3 +46,14 @@ def test_only_bad_files_exit_zero_unless_strict(tmp_path: Path) -> None:
 def test_ingest_without_paths_is_a_usage_error(tmp_path: Path) -> None:
     result = _imr("ingest", "--home", str(tmp_path))
     assert result.returncode == 2 and "give files or folders" in result.stderr
+
+
+def test_spark_engine_options_go_together(tmp_path: Path) -> None:
+    for args, says in [
+        (["--lake", str(tmp_path / "lake")], "--engine spark needs --lake"),
+        (["--engine", "spark"], "--engine spark needs --lake"),
+        (["--engine", "spark", "--lake", str(tmp_path / "lake"), "--conf", "spark.master"], "is not KEY=VALUE"),
+    ]:
+        result = _imr("ingest", str(tmp_path), *args)
+        assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert not (tmp_path / "lake").exists()

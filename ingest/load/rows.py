@@ -18,20 +18,22 @@ from ingest.load.schema import CITATION_FIELDS, ITEM_FIELDS, LETTER_FIELDS, ROW_
 from ingest.outcomes import Loaded
 from ingest.record import CITATION_LISTS
 
-_ARROW_TYPES = {
+# The Arrow type of each raw column type (the Spark ingest's types are derived from these too).
+ARROW_TYPES = {
     "varchar": pa.string(),
     "integer": pa.int32(),
     "bigint": pa.int64(),
     "date": pa.date32(),
     "varchar[]": pa.list_(pa.string()),
+    "timestamp": pa.timestamp("us"),  # naive, as DuckDB's TIMESTAMP
 }
 
 
-def _arrow_schema(columns: list[Column]) -> pa.Schema:
-    return pa.schema([(column.name, _ARROW_TYPES[column.sql]) for column in columns])
+def arrow_schema(columns: list[Column]) -> pa.Schema:
+    return pa.schema([(column.name, ARROW_TYPES[column.sql]) for column in columns])
 
 
-_SCHEMAS = {table: _arrow_schema(columns) for table, columns in ROW_COLUMNS.items()}
+_SCHEMAS = {table: arrow_schema(columns) for table, columns in ROW_COLUMNS.items()}
 
 
 @dataclass

@@ -9,8 +9,12 @@ from imr.orchestrate.engines.spark import SparkEngine
 ENGINES: dict[str, type[Engine]] = {engine.name: engine for engine in (DuckDBEngine, SparkEngine)}
 
 
-def engine(name: str, home: Home) -> Engine:
-    """The engine the profile's target `name` builds on."""
+def engine(name: str, home: Home, lake: str | None = None) -> Engine:
+    """The engine the profile's target `name` builds on; on Spark, from the Parquet tables of `lake` if given."""
+    if lake is not None:
+        if name != SparkEngine.name:
+            raise BuildError(f"a lake is read by the {SparkEngine.name} target only, not {name}")
+        return SparkEngine(home, lake)
     return ENGINES[name](home)
 
 
