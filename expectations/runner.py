@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from imr.home import Home
 from imr.orchestrate import operations
 from imr.quoting import sql_string
 from ingest.clock import new_run_id, utc_now
+from ingest.load.progress import progress
 
 SUITES: tuple[Suite, ...] = (raw_letters.SUITE, raw_items.SUITE, marts.SUITE)
 # DuckDB's share of a validation: it spills past this rather than take 80% of RAM (BENCHMARKS.md).
@@ -114,11 +116,13 @@ def validate(
                 f"create temp view {getattr(IN_SCOPE, table)} as select * from ingest.raw.{table} "
                 "where load_id in (select load_id from loads_in_scope) and sha256 not in (select sha256 from set_aside_letters)"
             )
-        for suite in suites:
-            for part in suite.parts(con):
+        parts = [(suite, part) for suite in suites for part in suite.parts(con)]
+        with progress(len(parts), "part", "validate", quiet=not sys.stderr.isatty()) as bar:
+            for suite, part in parts:
                 frame = con.sql(part.sql).to_arrow_table().to_pandas(strings_to_categorical=True)
                 _drop_cached_pages(con)
                 outcomes.extend(_run_part(context, suite.name, part.name, part.expectations, frame, run_id))
+                bar.update(1)
     report = Report(run_id, validated_at, outcomes)
     _keep(home, report)
     return report

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from tests.helpers import run_python
 
 
@@ -28,3 +30,17 @@ def test_a_shown_bar_counts_to_its_total() -> None:
     result = _run(quiet=False)
     assert result.stdout.strip() == "True"
     assert "ingest: 100%" in result.stderr and "3/3" in result.stderr
+
+
+def test_dbt_on_a_terminal_counts_its_nodes_and_keeps_its_output(capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from imr.orchestrate.dbt import _with_bar
+
+    lines = ["Found 3 models", "1 of 1 START hook: on-run-start", "1 of 1 OK hook: on-run-start", "1 of 3 START model a"]
+    lines += ["1 of 3 OK created sql table model a", "2 of 3 PASS not_null_a_id", "3 of 3 ERROR creating model c", "Done."]
+    script = "import sys\nfor line in sys.argv[1:]: print(line)\nsys.exit(1)"
+    result = _with_bar([sys.executable, "-c", script, *lines], {}, "dbt build")
+    assert result.returncode == 1 and result.stdout.splitlines() == lines  # kept whole for a failure's message
+    shown = capsys.readouterr().err
+    assert "dbt build: 100%" in shown and "3/3" in shown  # three nodes done; the hook's "1 of 1" not counted

@@ -76,13 +76,60 @@ def home(served: Path, tmp_path: Path) -> Path:
 
 def test_refresh_publishes_and_records_its_run(home: Path, letters: tuple[Path, Path]) -> None:
     before = _served_count(home)
-    report = refresh([letters[0]], home)
-    assert report.outcome == Exit.PUBLISHED
-    assert report.counts["letters_new"] == 0 and report.counts["duplicates"] == 200
+    report = refresh([letters[1]], home)
+    assert report.outcome == Exit.PUBLISHED and not report.unchanged
+    assert report.counts["letters_new"] == 600 and report.counts["already_loaded"] == 0
     assert report.counts["models_built"] > 10 and report.counts["expectations_critical_failed"] == 0
-    assert set(report.seconds) == {"ingest", "set_aside", "build", "validate", "publish", "report"}
-    assert _served_count(home) == before
+    assert set(report.seconds) == {"ingest", "compare", "set_aside", "build", "validate", "publish", "report"}
+    assert _served_count(home) > before
     assert _outcomes(home) == ["published", "published"]
+    assert report.summary().splitlines()[-3:] == [
+        f"  warehouse: {Home(home).served}",
+        f"  report: {Home(home).report}",
+        f"  validation: {Home(home).validation_page}",
+    ]
+
+
+def test_refresh_with_nothing_new_leaves_the_served_file_as_it_was(home: Path, letters: tuple[Path, Path]) -> None:
+    served = Home(home).served
+    before = (served.stat().st_ino, served.stat().st_mtime_ns)
+    Home(home).report.unlink(missing_ok=True)  # the copy of the home has none: the refresh writes it
+    report = refresh([letters[0]], home)
+    assert report.outcome == Exit.PUBLISHED and report.unchanged
+    assert report.counts["letters_new"] == 0 and report.counts["already_loaded"] == 200
+    assert "nothing new since the last publication" in report.summary()
+    assert set(report.seconds) == {"ingest", "compare", "report"}  # no build, no validation; the missing report written again
+    assert (served.stat().st_ino, served.stat().st_mtime_ns) == before
+    assert Home(home).report.exists()
+    assert _outcomes(home) == ["published", "unchanged"]
+
+
+def test_fingerprint_follows_letters_set_aside_and_project_files(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from imr.orchestrate import fingerprint as module
+    from imr.project import dbt_project_dir
+
+    first = module.fingerprint(home)
+    assert module.fingerprint(home) == first  # nothing read changes it
+    with duckdb.connect(str(Home(home).raw)) as con:
+        con.execute(
+            "insert into raw.set_aside (sha256, reason, detail, set_aside_at) select sha256, 'r', 'd', now() from raw.letters limit 1"
+        )
+    aside = module.fingerprint(home)
+    assert aside != first
+    with duckdb.connect(str(Home(home).raw)) as con:
+        con.execute("update raw.set_aside set released_at = now()")
+    assert module.fingerprint(home) not in (first, aside)
+    copy = tmp_path / "project"
+    shutil.copytree(dbt_project_dir() / "dbt_project", copy / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(dbt_project_dir() / name, copy / name)
+    monkeypatch.setattr(module, "dbt_project_dir", lambda: copy)
+    same = module.fingerprint(home)
+    model = next((copy / "dbt_project" / "models" / "marts").glob("*.sql"))
+    model.write_text(model.read_text() + "\n-- changed\n")
+    assert module.fingerprint(home) != same
 
 
 def test_second_refresh_at_once_exits_immediately(home: Path, letters: tuple[Path, Path]) -> None:
@@ -163,7 +210,7 @@ def test_stale_sources_are_reported(home: Path) -> None:
         con.execute("update raw.letters set loaded_at = loaded_at - interval 40 day")
     assert staleness(home, stale_after_days=14) >= 40
     assert staleness(home, stale_after_days=60) is None
-    report = RefreshReport(refresh_id="r", outcome=Exit.PUBLISHED, stale_days=40)
+    report = RefreshReport(refresh_id="r", home=home, outcome=Exit.PUBLISHED, stale_days=40)
     assert "STALE: no new letters for 40 days" in report.summary()
 
 
@@ -178,7 +225,7 @@ def test_a_failed_postgres_copy_is_its_own_exit_and_the_next_refresh_makes_it_go
     before = _served_build(home)
     unreachable = urlsplit(postgres)._replace(path="/imr_test_no_such_database").geturl()
     failed = subprocess.run(
-        [sys.executable, "-m", "imr", "refresh", str(letters[0]), "--home", str(home)],
+        [sys.executable, "-m", "imr", "refresh", str(letters[1]), "--home", str(home)],  # new letters: a new build
         env={**os.environ, "IMR_POSTGRES_URL": unreachable},
         capture_output=True,
         text=True,
@@ -189,8 +236,8 @@ def test_a_failed_postgres_copy_is_its_own_exit_and_the_next_refresh_makes_it_go
     assert _outcomes(home)[-1] == "postgres_failed"
     assert _served_build(home) not in (None, before)  # the DuckDB file was published all the same
 
-    retried = refresh([letters[0]], home, postgres=postgres)  # nothing new to ingest
-    assert retried.outcome == Exit.PUBLISHED, retried.summary()
+    retried = refresh([letters[0]], home, postgres=postgres)  # nothing new: no build, but the copy catches up
+    assert retried.outcome == Exit.PUBLISHED and retried.unchanged, retried.summary()
     assert retried.counts["postgres_rows"] > 0 and "postgres" in retried.seconds
     assert published_build(postgres) == _served_build(home)
 

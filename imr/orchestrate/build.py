@@ -20,6 +20,7 @@ from pathlib import Path
 from imr.home import Home
 from imr.orchestrate import aside, operations
 from imr.orchestrate.engines import Build, DuckDBEngine, engine
+from imr.orchestrate.fingerprint import fingerprint
 from imr.orchestrate.lock import exclusive
 from imr.serve.validation import write_validation_page
 from ingest.clock import utc_now
@@ -31,6 +32,7 @@ create table if not exists ops.publications (
     published_at timestamp not null,
     letters_set_aside integer not null
 );
+alter table ops.publications add column if not exists fingerprint varchar;
 """
 
 
@@ -70,13 +72,14 @@ def build(
     progress = progress or Steps()
     chosen = engine(target, Home(home), lake)
     with exclusive(home, "build", wait=wait):
-        started, since, held = utc_now(), None, 0
+        started, since, held, built_from = utc_now(), None, 0, None
         if lake is None:
             chosen.require_raw()
             since = last_published(home)
             with progress.step("set_aside"):
                 held = aside.check(home, loaded_since=since).held
                 progress.counts.update(letters_set_aside=held)
+            built_from = fingerprint(home)
         with progress.step("build"):
             built = chosen.build(quiet=quiet)
             progress.counts.update(models_built=built.results["model success"], dbt_tests_passed=built.results["test pass"])
@@ -99,7 +102,7 @@ def build(
                 raise ValidationFailed(f"not published: {failed}")
         with progress.step("publish"):
             built.publish()
-            _record_publication(home, started, held)
+            _record_publication(home, started, held, built_from)
     return built
 
 
@@ -110,6 +113,20 @@ def last_published(home: Path) -> dt.datetime | None:
         return con.execute("select max(started_at) from ops.publications").fetchall()[0][0]
 
 
-def _record_publication(home: Path, started: dt.datetime, set_aside: int) -> None:
+def is_current(home: Path) -> bool:
+    """Whether the served file is what a build would make now: it exists, and the last
+    publication was built from the same inputs (`fingerprint`)."""
+    if not Home(home).served.exists():
+        return False
     with operations.connect(home) as con:
-        con.execute("insert into ops.publications values (?, ?, ?)", [started, utc_now(), set_aside])
+        con.execute(_PUBLICATIONS)
+        rows = con.execute("select fingerprint from ops.publications order by published_at desc limit 1").fetchall()
+    return bool(rows) and rows[0][0] == fingerprint(home)
+
+
+def _record_publication(home: Path, started: dt.datetime, set_aside: int, built_from: str | None) -> None:
+    with operations.connect(home) as con:
+        con.execute(
+            "insert into ops.publications (started_at, published_at, letters_set_aside, fingerprint) values (?, ?, ?, ?)",
+            [started, utc_now(), set_aside, built_from],
+        )

@@ -10,14 +10,17 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 from imr.home import Home
 from imr.project import dbt_project_dir
+from ingest.load.progress import Bar, progress
 
 
 def run_dbt(
@@ -35,7 +38,32 @@ def run_dbt(
     }
     project = str(dbt_project_dir())
     command = [str(Path(sys.executable).with_name("dbt")), *args, "--target", target, "--project-dir", project, "--profiles-dir", project]
+    if quiet and sys.stderr.isatty():
+        return _with_bar(command, env, f"dbt {args[0]}")
     return subprocess.run(command, env=env, capture_output=quiet, text=True, check=False, preexec_fn=_die_with_parent)
+
+
+# dbt's line for a node done: "12 of 358 OK created sql table model ...", "13 of 358 PASS ..."
+# (hooks count apart: "1 of 1 OK hook: ...").
+_NODE_DONE = re.compile(r"\b\d+ of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)\b")
+
+
+def _with_bar(command: list[str], env: dict[str, str], label: str) -> subprocess.CompletedProcess[str]:
+    """dbt run quietly on a terminal: its output kept (for a failure's message), a bar counting its
+    nodes as they finish."""
+    lines: list[str] = []
+    with ExitStack() as stack:
+        child = stack.enter_context(
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=_die_with_parent)
+        )
+        bar: Bar | None = None
+        assert child.stdout is not None
+        for line in child.stdout:
+            lines.append(line)
+            if (done := _NODE_DONE.search(line)) and " hook: " not in line:
+                bar = bar or stack.enter_context(progress(int(done[1]), "node", label, quiet=False))
+                bar.update(1)
+    return subprocess.CompletedProcess(command, child.returncode, "".join(lines), "")
 
 
 def run_results(artifacts: Path) -> Counter[str]:

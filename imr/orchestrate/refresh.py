@@ -18,7 +18,7 @@ import duckdb
 
 from imr.home import Home
 from imr.orchestrate import operations
-from imr.orchestrate.build import Steps, ValidationFailed, build
+from imr.orchestrate.build import Steps, ValidationFailed, build, is_current
 from imr.orchestrate.engines import BuildError
 from imr.orchestrate.exits import Exit
 from imr.orchestrate.lock import exclusive
@@ -39,9 +39,11 @@ class RefreshReport(Steps):
     """What a refresh did, step by step (`Steps`: seconds per step and counts)."""
 
     refresh_id: str
+    home: Path
     outcome: Exit = Exit.FAILED
     message: str = ""
     stale_days: int | None = None  # days since the newest letter arrived, when over the limit
+    unchanged: bool = False  # nothing new to build: the served file was left as it was
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
@@ -58,7 +60,7 @@ class RefreshReport(Steps):
     def summary(self) -> str:
         steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.seconds.items())
         counts = ", ".join(f"{value} {name}" for name, value in self.counts.items())
-        lines = [f"refresh {self.refresh_id}: {self.outcome.name.lower().replace('_', ' ')} (exit {int(self.outcome)})"]
+        lines = [f"refresh {self.refresh_id}: {self.outcome_name().replace('_', ' ')} (exit {int(self.outcome)})"]
         if counts:
             lines.append(f"  counts: {counts}")
         if steps:
@@ -72,7 +74,15 @@ class RefreshReport(Steps):
             lines.append(f"  STALE: no new letters for {self.stale_days} days")
         if self.message:
             lines.append(f"  {self.message}")
+        paths = Home(self.home)
+        lines.append(f"  warehouse: {paths.served}")
+        lines.append(f"  report: {paths.report}")
+        lines.append(f"  validation: {paths.validation_page}")
         return "\n".join(lines)
+
+    def outcome_name(self) -> str:
+        """The outcome as ops.refresh_runs records it: `unchanged` for a refresh with nothing new."""
+        return "unchanged" if self.unchanged and self.outcome == Exit.PUBLISHED else self.outcome.name.lower()
 
 
 def refresh(
@@ -90,7 +100,7 @@ def refresh(
     not exist. A step's failure is the report's outcome, with a one-line message naming the step,
     and the run's record says so."""
     pipeline.check_inputs(paths)
-    report = RefreshReport(refresh_id=new_run_id())
+    report = RefreshReport(refresh_id=new_run_id(), home=home)
     with exclusive(home, "refresh", wait=wait):
         _record_start(home, report)
         try:
@@ -118,9 +128,17 @@ def _run_steps(
             return
         c = ingested.counts
         report.counts.update(
-            files_seen=c.files_seen, letters_new=c.loaded, duplicates=c.duplicates, quarantined=c.quarantined + c.known_bad
+            files_seen=c.files_seen, letters_new=c.loaded, already_loaded=c.duplicates, quarantined=c.quarantined + c.known_bad
         )
     report.stale_days = staleness(home, stale_after_days)
+    with report.step("compare"):
+        report.unchanged = is_current(home)
+    if report.unchanged:
+        if not Home(home).report.exists():
+            with report.step("report"):
+                write_report(home)
+        report.outcome, report.message = Exit.PUBLISHED, "nothing new since the last publication: the served file is as it was"
+        return
     try:
         build(home, quiet=True, progress=report)
     except BuildError as error:
@@ -191,7 +209,7 @@ def _record_end(home: Path, report: RefreshReport) -> None:
             "step_seconds = ?, stale_days = ? where refresh_id = ?",
             [
                 utc_now(),
-                report.outcome.name.lower(),
+                report.outcome_name(),
                 int(report.outcome),
                 report.message,
                 report.counts,
