@@ -38,10 +38,11 @@ def _marts(home: Path) -> dict[str, int]:
 
 
 def _duckdb_columns(home: Path) -> dict[tuple[str, str], tuple[str, str]]:
-    """(mart, column) -> (DuckDB type, description) of the served file."""
+    """(mart, column) -> (DuckDB type, description) of the served file (its text: YAML's folded
+    descriptions end in a newline that no output carries)."""
     with duckdb.connect(str(Home(home).served), read_only=True) as con:
         rows = con.execute("select table_name, column_name, data_type, comment from duckdb_columns() where schema_name = 'marts'")
-        return {(table, column): (kind, comment) for table, column, kind, comment in rows.fetchall()}
+        return {(table, column): (kind, (comment or "").strip()) for table, column, kind, comment in rows.fetchall()}
 
 
 def test_export_parquet_writes_every_mart_with_its_descriptions(home: Path, tmp_path: Path) -> None:
