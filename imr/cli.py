@@ -250,7 +250,7 @@ def ingest(
         if reparse_stale:
             summary = pipeline.reparse(home, workers=workers, batch_size=batch_size)
             for failure in summary.failures:
-                click.echo(f"imr ingest --reparse: kept the old record, the new parser fails: {failure}", err=True)
+                click.echo(f"imr ingest --reparse: set aside (old record kept, not served), the new parser refuses: {failure}", err=True)
             click.echo(f"imr ingest --reparse: {summary}", err=True)
     except (MissingInput, FileNotFoundError) as error:  # FileNotFoundError: an input the lake's Spark cannot find
         _fail("ingest", error, USAGE_ERROR)

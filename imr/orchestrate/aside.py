@@ -27,7 +27,7 @@ from expectations.rows import Relations, RowCheck, RowPart, row_parts
 from imr.home import Home
 from imr.quoting import sql_string
 from ingest.clock import utc_now
-from ingest.load.schema import ddl
+from ingest.load.schema import REFUSED_ON_REPARSE, ddl
 from ingest.load.store import open_raw
 
 # The rows `check` judges: every raw row, or temp views limited to the letters in scope (a join
@@ -110,8 +110,9 @@ def _record(con: duckdb.DuckDBPyConnection, found: dict[tuple[str, str], str]) -
     try:
         fixed = _count(
             con,
-            "delete from raw.set_aside where sha256 in (select sha256 from checked) and not exists "
+            "delete from raw.set_aside where sha256 in (select sha256 from checked) and reason <> ? and not exists "
             "(select 1 from found where found.sha256 = set_aside.sha256 and found.reason = set_aside.reason) returning sha256",
+            [REFUSED_ON_REPARSE],  # the reparse that refused a letter, not a row check, lifts that reason
         )
         con.execute(
             "update raw.set_aside set detail = found.detail from found "

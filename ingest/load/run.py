@@ -68,12 +68,13 @@ def load_files(
 
 def reparse_stale(home: Path, workers: int | None, batch_size: int, quiet: bool) -> tuple[str, RunCounts, list[str]]:
     """Re-parse the stored text of letters loaded by another parser version: (load id, counts,
-    the letters the new parser cannot read, with why)."""
+    the letters the new parser cannot read, with why). Those keep their old record in raw and are
+    set aside (RawStore.set_aside_refused): an old record the current parser refuses is not served."""
     with RawStore(home) as store:
         with store.step("cannot read the stored letters"):
             stale = store.stale_letters(PARSER_VERSION)
         counts = RunCounts()
-        failures: list[str] = []
+        refused: list[tuple[str, str]] = []
         with (
             store.run(PARSER_VERSION) as load_id,
             WorkerPool(workers, len(stale), len(stale)) as pool,
@@ -86,7 +87,7 @@ def reparse_stale(home: Path, workers: int | None, batch_size: int, quiet: bool)
                     if isinstance(result, dict):
                         pending.append(result)
                     else:
-                        failures.append(f"{result[0]}: {result[1]}")
+                        refused.append(result)
                 bar.update(len(results))
                 if len(pending) >= batch_size:
                     store.replace_records(load_id, pending, PARSER_VERSION)
@@ -94,7 +95,8 @@ def reparse_stale(home: Path, workers: int | None, batch_size: int, quiet: bool)
                     pending = []
             store.replace_records(load_id, pending, PARSER_VERSION)
             counts.reparsed += len(pending)
-    return load_id, counts, failures
+            store.set_aside_refused(refused)
+    return load_id, counts, [f"{sha256}: {why}" for sha256, why in refused]
 
 
 def _failed_file(file: NewFile, error: BaseException) -> ChunkResult:

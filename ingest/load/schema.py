@@ -118,7 +118,9 @@ TABLES: dict[str, list[Column]] = {
     ],
     "sources": [_SHA256, Column("source_path", "varchar", False), _LOAD_ID, Column("first_seen_at", "timestamp", False)],
     # Letters that fail a row-level check (expectations.rows), one row per letter and reason,
-    # written before every build by imr.orchestrate.aside: left out of the marts until released.
+    # written before every build by imr.orchestrate.aside: left out of the marts until released;
+    # and letters whose stored text a newer parser refuses (`imr ingest --reparse`), with the
+    # reason REFUSED_ON_REPARSE, until a later parser reads them or a person releases them.
     "set_aside": [
         _SHA256,
         Column("case_number", "varchar"),
@@ -130,6 +132,9 @@ TABLES: dict[str, list[Column]] = {
         Column("release_note", "varchar"),
     ],
 }
+
+# The set-aside reason of a letter a newer parser refuses: its old record is kept, not served.
+REFUSED_ON_REPARSE = "parser_refuses"
 
 
 def ddl() -> str:

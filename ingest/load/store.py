@@ -25,7 +25,7 @@ from ingest.clock import new_run_id, utc_now
 from ingest.load.errors import DamagedDatabase, IngestFailed
 from ingest.load.known import LETTER_KEY_SQL, SIGHTING_KEY_SQL, KnownKeys, letter_key, sighting_key
 from ingest.load.rows import LetterTables, letter_tables
-from ingest.load.schema import ROW_GROUP_SIZE, ddl, migrations
+from ingest.load.schema import REFUSED_ON_REPARSE, ROW_GROUP_SIZE, ddl, migrations
 from ingest.outcomes import Loaded, Quarantined, one_line
 from ingest.record import LetterRecord
 
@@ -295,7 +295,31 @@ class RawStore:
                 self.con.execute(f"delete from raw.{table} where sha256 in (select unnest(?))", [shas])
             self._insert("items", fresh.items, load_id=load_id)
             self._insert("citations", fresh.citations, load_id=load_id)
+            # Read whole now: no longer held for an earlier parser's refusal.
+            self.con.execute("delete from raw.set_aside where reason = ? and sha256 in (select unnest(?))", [REFUSED_ON_REPARSE, shas])
             self.con.execute("update raw.ingest_runs set reparsed = reparsed + ? where load_id = ?", [len(records), load_id])
+
+    def set_aside_refused(self, refused: list[tuple[str, str]]) -> None:
+        """Letters whose stored text the current parser refuses, (sha256, why): their old record
+        stays in raw but is set aside (REFUSED_ON_REPARSE), left out of the marts until a later
+        parser reads them or a person releases them; a release already given stands."""
+        if not refused:
+            return
+        with self._transaction(f"cannot set aside {len(refused)} letters the parser refuses"):
+            self.con.execute(
+                "create or replace temp table refused as select unnest(cast(? as varchar[])) as sha256, unnest(cast(? as varchar[])) as detail",
+                [[sha256 for sha256, _ in refused], [why for _, why in refused]],
+            )
+            self.con.execute(
+                "update raw.set_aside set detail = refused.detail from refused where set_aside.sha256 = refused.sha256 and reason = ?",
+                [REFUSED_ON_REPARSE],
+            )
+            self.con.execute(
+                "insert into raw.set_aside (sha256, case_number, reason, detail, set_aside_at) "
+                "select r.sha256, l.case_number, ?, r.detail, ? from refused r join raw.letters l using (sha256) "
+                "where not exists (select 1 from raw.set_aside a where a.sha256 = r.sha256 and a.reason = ?)",
+                [REFUSED_ON_REPARSE, utc_now(), REFUSED_ON_REPARSE],
+            )
 
 
 def damage_message(path: Path, error: str) -> str:
