@@ -30,7 +30,7 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/mypy
 
 test: lint
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2 --dist loadfile  # two workers (CI has two cores); a file's tests share one
 
 format: $(TEST_STAMP)
 	$(VENV)/bin/ruff format $(CODE)

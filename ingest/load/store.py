@@ -307,7 +307,8 @@ class RawStore:
             return
         with self._transaction(f"cannot set aside {len(refused)} letters the parser refuses"):
             self.con.execute(
-                "create or replace temp table refused as select unnest(cast(? as varchar[])) as sha256, unnest(cast(? as varchar[])) as detail",
+                "create or replace temp table refused as "
+                "select unnest(cast(? as varchar[])) as sha256, unnest(cast(? as varchar[])) as detail",
                 [[sha256 for sha256, _ in refused], [why for _, why in refused]],
             )
             self.con.execute(
