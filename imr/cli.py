@@ -238,7 +238,7 @@ def ingest(
     try:
         if paths:
             summary = (
-                _ingest_lake(paths, lake, master, spark_conf)
+                _ingest_lake(paths, lake, master, spark_conf, max_file_size)
                 if lake
                 else pipeline.ingest(
                     [Path(path) for path in paths], home, workers=workers, batch_size=batch_size, max_file_size=max_file_size
@@ -258,11 +258,13 @@ def ingest(
         _fail("ingest", error, INGEST_FAILED)
 
 
-def _ingest_lake(paths: tuple[Path | str, ...], lake: str, master: str | None, pairs: tuple[str, ...]) -> pipeline.RunSummary:
+def _ingest_lake(
+    paths: tuple[Path | str, ...], lake: str, master: str | None, pairs: tuple[str, ...], max_file_size: int
+) -> pipeline.RunSummary:
     """The Spark engine, imported only when used (pyspark is an extra)."""
     from ingest import lake as spark_lake
 
-    return spark_lake.ingest(paths, lake, master, _settings(pairs))
+    return spark_lake.ingest(paths, lake, master, _settings(pairs), max_file_size)
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -9,6 +9,7 @@ Slow: one Spark session for the module (local[2]), a second one killed midway, a
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -195,3 +196,19 @@ def _wait_for(ready: Callable[[], bool], process: subprocess.Popen[bytes], secon
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
         assert time.monotonic() < deadline, "the run never got that far"
         time.sleep(0.02)
+
+
+def test_a_fifo_and_a_file_over_the_size_limit_are_refused_unread_as_the_duckdb_ingest_does(
+    spark: Any, corpus_pdfs: list[Path], tmp_path: Path
+) -> None:
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    shutil.copy(corpus_pdfs[0], letters / "letter.pdf")
+    limit = corpus_pdfs[0].stat().st_size + 100
+    (letters / "huge.txt").write_bytes(b"x" * (limit + 1))
+    os.mkfifo(letters / "pipe.pdf")  # opened for reading, it would wait for a writer forever
+    ingest([letters], tmp_path / "home", max_file_size=limit)
+    ingest_lake(spark, [letters], tmp_path / "lake", max_size=limit)
+    assert lake_differences(tmp_path / "lake", tmp_path / "home") == {}
+    kinds = dict(duckdb.sql(f"select source_file, error_kind from read_parquet('{tmp_path / 'lake'}/quarantine/*.parquet')").fetchall())
+    assert kinds == {"huge.txt": "too_large", "pipe.pdf": "not_a_regular_file"}

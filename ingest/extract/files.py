@@ -49,6 +49,11 @@ def refusal(path: str) -> Quarantined | None:
     return None if stat.S_ISREG(mode) else not_regular(path, mode)
 
 
+def too_large(path: str, size: int, max_size: int) -> Quarantined:
+    """A file refused unread for its size."""
+    return Quarantined(path, None, size, "too_large", f"file is {size:,} bytes, over the limit of {max_size:,} bytes (--max-file-size)")
+
+
 def read_file(path: str, max_size: int | None = MAX_FILE_SIZE) -> bytes | Quarantined:
     """The file's bytes, or why they cannot be had: unreadable, not a regular file, or bigger
     than `max_size` (None: no limit), judged from fstat() before a byte is read.
@@ -67,9 +72,7 @@ def read_file(path: str, max_size: int | None = MAX_FILE_SIZE) -> bytes | Quaran
                 return not_regular(path, status.st_mode)
             size = status.st_size
             if max_size is not None and size > max_size:
-                return Quarantined(
-                    path, None, size, "too_large", f"file is {size:,} bytes, over the limit of {max_size:,} bytes (--max-file-size)"
-                )
+                return too_large(path, size, max_size)
             data = os.read(descriptor, size + 1)  # a byte more than the size: shows the file ended
             if len(data) != size:  # it changed while read, or is bigger than one read returns
                 data += _rest(descriptor, None if max_size is None else max_size + 1 - len(data))

@@ -14,14 +14,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.extract.files import MAX_FILE_SIZE
+
 if TYPE_CHECKING:
     from ingest.load.pipeline import RunSummary
 
 
-def ingest(paths: Sequence[str | Path], lake: str | Path, master: str | None = None, conf: dict[str, str] | None = None) -> RunSummary:
+def ingest(
+    paths: Sequence[str | Path],
+    lake: str | Path,
+    master: str | None = None,
+    conf: dict[str, str] | None = None,
+    max_size: int | None = MAX_FILE_SIZE,
+) -> RunSummary:
     """`imr ingest --engine spark`: a Spark session (`master`, `conf`), one run, the session stopped."""
     from ingest.lake.run import ingest_lake
     from ingest.lake.session import spark_session
 
     with spark_session(master, conf) as spark:
-        return ingest_lake(spark, paths, lake)
+        return ingest_lake(spark, paths, lake, max_size)

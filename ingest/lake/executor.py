@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ingest.extract.files import too_large
 from ingest.lake.inputs import is_local, order_key
 from ingest.lake.schema import CITATION, ENVELOPE, FILE_FIELDS, ITEM, LETTER
 from ingest.load.rows import letter_tables
@@ -35,7 +36,7 @@ def _prepare() -> None:
     init_worker()
 
 
-def envelopes(batches: Iterator[pa.RecordBatch], roots: list[str]) -> Iterator[pa.RecordBatch]:
+def envelopes(batches: Iterator[pa.RecordBatch], roots: list[str], max_size: int | None) -> Iterator[pa.RecordBatch]:
     """mapInArrow: batches of FILES to batches of ENVELOPE.
 
     `content` is null for files the lake holds already (`known`: nothing to parse) and for lost
@@ -44,10 +45,10 @@ def envelopes(batches: Iterator[pa.RecordBatch], roots: list[str]) -> Iterator[p
     or empty by the `length` its listing gave."""
     _prepare()
     for batch in batches:
-        yield _envelope(batch.to_pydict(), roots)
+        yield _envelope(batch.to_pydict(), roots, max_size)
 
 
-def _envelope(files: dict[str, list[Any]], roots: list[str]) -> pa.RecordBatch:
+def _envelope(files: dict[str, list[Any]], roots: list[str], max_size: int | None) -> pa.RecordBatch:
     rows: dict[str, list[Any]] = {field.name: [] for field in FILE_FIELDS}
     loaded: list[Loaded] = []
     where: list[int | None] = []
@@ -56,7 +57,7 @@ def _envelope(files: dict[str, list[Any]], roots: list[str]) -> pa.RecordBatch:
     ):
         outcome: Loaded | Quarantined | None = None
         if lost:
-            outcome = process_file(path) if is_local(path) else _lost_elsewhere(path, length)
+            outcome = process_file(path, max_size=max_size) if is_local(path) else _lost_elsewhere(path, length, max_size)
         elif known is None:
             outcome = process_file(path, sha256, content)
         row = {"path": path, "source_file": os.path.basename(path), "order_key": order_key(path, roots), "known": known}
@@ -77,9 +78,11 @@ def _envelope(files: dict[str, list[Any]], roots: list[str]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([*columns, *_nested_rows(loaded, where)], schema=ENVELOPE)
 
 
-def _lost_elsewhere(path: str, length: int | None) -> Quarantined | Loaded:
-    """A file Spark listed on another file system but did not return: empty (Spark skips those),
-    else unreadable."""
+def _lost_elsewhere(path: str, length: int | None, max_size: int | None) -> Quarantined | Loaded:
+    """A file Spark listed on another file system but did not return: over `max_size` (left
+    unread), empty (Spark skips those), else unreadable."""
+    if length is not None and max_size is not None and length > max_size:
+        return too_large(path, length, max_size)
     if length == 0:
         return process_file(path, None, b"")
     reason = "gone since it was listed" if length is None else "Spark listed it but could not read it"

@@ -4,7 +4,8 @@ the DuckDB ingest would meet them (`order_key`), so that both engines give the s
 Folders are listed recursively for .pdf and .txt (the suffixes of `ingest.load.pipeline`, in any
 case, hidden names included); files named on the command line are read whatever their suffix, as
 `imr ingest` reads them. Hadoop's listing of a local folder leaves out links to nothing, which the
-DuckDB ingest quarantines as unreadable: `dangling_links` finds them.
+DuckDB ingest quarantines as unreadable, and must not open a FIFO or a device, which it records as
+not_a_regular_file: `unlisted` finds both.
 """
 
 from __future__ import annotations
@@ -76,18 +77,19 @@ def order_key(path: str, roots: list[str]) -> str:
     return f"{len(roots):05d}\x00{path}"
 
 
-def dangling_links(folder: str) -> Iterator[str]:
-    """Links to nothing with a letter's suffix under a local folder (links to folders are not
-    followed, as in the DuckDB ingest)."""
+def unlisted(folder: str) -> Iterator[str]:
+    """What a local folder holds under a letter's suffix that Hadoop's listing leaves out or must
+    not open: links to nothing, and FIFOs, sockets and devices (links to folders are not
+    followed, as in the DuckDB ingest). Each gets the DuckDB ingest's reason from the executor."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        if entry.is_symlink() and entry.name.lower().endswith(SUFFIXES) and not os.path.exists(entry.path):
+        if entry.is_dir(follow_symlinks=False):
+            yield from unlisted(entry.path)
+        elif entry.name.lower().endswith(SUFFIXES) and not entry.is_file():  # is_file() follows links: false for a link to nothing
             yield entry.path
-        elif entry.is_dir(follow_symlinks=False):
-            yield from dangling_links(entry.path)
 
 
 def named(path: str | Path) -> str:

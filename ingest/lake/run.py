@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.clock import new_run_id, utc_now
+from ingest.extract.files import MAX_FILE_SIZE
 from ingest.lake import executor
-from ingest.lake.inputs import GLOB, LOCAL_PATH_SQL, Roots, dangling_links, is_local, named
+from ingest.lake.inputs import GLOB, LOCAL_PATH_SQL, Roots, is_local, named, unlisted
 from ingest.lake.schema import ENVELOPE, select_list
 from ingest.lake.store import LakeStore
 from ingest.load.pipeline import RunSummary
@@ -79,9 +80,10 @@ left join known_paths q on e.path = q.path
 """
 
 
-def ingest_lake(spark: Any, paths: Sequence[str | Path], lake: str | Path) -> RunSummary:
-    """Ingest the files under `paths` (local paths or URLs) into the lake at `lake` with `spark`;
-    FileNotFoundError for a path that is not there, LakeBusy when another run holds the lake."""
+def ingest_lake(spark: Any, paths: Sequence[str | Path], lake: str | Path, max_size: int | None = MAX_FILE_SIZE) -> RunSummary:
+    """Ingest the files under `paths` (local paths or URLs) into the lake at `lake` with `spark`,
+    files over `max_size` bytes quarantined unread (too_large, None: no limit); FileNotFoundError
+    for a path that is not there, LakeBusy when another run holds the lake."""
     if not paths:
         raise ValueError("no files or folders to ingest")
     started = time.perf_counter()
@@ -93,7 +95,7 @@ def ingest_lake(spark: Any, paths: Sequence[str | Path], lake: str | Path) -> Ru
         row = {"load_id": load_id, "started_at": utc_now(), "parser_version": PARSER_VERSION, **_run_counts(RunCounts())}
         store.start(load_id, row)
         try:
-            counts = Run(spark, store, load_id, roots).run()
+            counts = Run(spark, store, load_id, roots, max_size).run()
         except Exception:
             with contextlib.suppress(Exception):  # else the next run records it, as aborted
                 store.close(load_id, {**row, "ended_at": utc_now(), "status": "failed"})
@@ -128,12 +130,12 @@ def _run_counts(counts: RunCounts) -> dict[str, int]:
 class Run:
     """The steps of one run (see the module's docstring), writing under the run's staging."""
 
-    def __init__(self, spark: Any, store: LakeStore, load_id: str, roots: Roots) -> None:
+    def __init__(self, spark: Any, store: LakeStore, load_id: str, roots: Roots, max_size: int | None) -> None:
         from pyspark.sql.pandas.types import from_arrow_schema
 
-        self.spark, self.store, self.load_id, self.roots = spark, store, load_id, roots
+        self.spark, self.store, self.load_id, self.roots, self.max_size = spark, store, load_id, roots, max_size
         self.envelope_type = from_arrow_schema(ENVELOPE)
-        self.parse = functools.partial(executor.envelopes, roots=roots.order)
+        self.parse = functools.partial(executor.envelopes, roots=roots.order, max_size=max_size)
 
     def run(self) -> RunCounts:
         known = self._known().persist()
@@ -196,6 +198,8 @@ class Run:
     def _scan(self, listing: Any, known: Any) -> None:
         from pyspark.sql import functions as F
 
+        if self.max_size is not None:  # binaryFile filters on length before it reads: bigger files are met as lost
+            listing = listing.where(F.col("length") <= self.max_size)
         hashed = listing.withColumn("sha256", F.sha2("content", 256))
         files = hashed.join(F.broadcast(known), F.expr(KEY_SQL.format("sha256")) == known.key, "left").select(
             F.expr(LOCAL_PATH_SQL.format("path")).alias("path"),
@@ -223,7 +227,7 @@ class Run:
                 F.expr(LOCAL_PATH_SQL.format("url_decode(replace(value, '+', '%2B'))")).alias("path")
             )
             paths = [row.path for row in listing_paths.join(scanned, "path", "left_anti").collect()]
-        paths += [link for folder in self.roots.local_folders() for link in dangling_links(folder)]
+        paths += [path for folder in self.roots.local_folders() for path in unlisted(folder)]
         if not paths:
             return
         rows = [(path, None if is_local(path) else self._length(path), None, None, None, True) for path in dict.fromkeys(paths)]
