@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from importlib import resources
@@ -14,6 +15,13 @@ import pytest
 from imr.orchestrate.build import build
 from imr.orchestrate.engines import Build
 from ingest.process import parse_file
+
+# A pytest-xdist worker runs under a bare __main__ (no __spec__, no __file__), which
+# pyspark.sql.connect, imported by Great Expectations, takes for a doctest run, and exits the
+# worker, unless the session looks interactive (sys.ps1, read by nothing else this suite loads).
+# Giving __main__ a __file__ instead would make spawned ingest workers run that file.
+if os.environ.get("PYTEST_XDIST_WORKER") and not hasattr(sys, "ps1"):
+    sys.ps1 = ">>> "
 
 
 @pytest.fixture(scope="session")
