@@ -68,6 +68,9 @@ def postgres_option(required: bool, then: str = "") -> Callable[[FC], FC]:
     )
 
 
+# The engines a command can run on (imr.orchestrate.engines.ENGINES, which a test holds equal; not
+# imported here, to keep the command's start quick).
+ENGINE_CHOICE = click.Choice(["duckdb", "spark"])
 workers_option = click.option(
     "--workers", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core; 0 or 1: in this process)."
 )
@@ -199,7 +202,7 @@ def parse(paths: tuple[Path, ...]) -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["duckdb", "spark"]),
+    type=ENGINE_CHOICE,
     default="duckdb",
     show_default=True,
     help="Load into the raw database under --home, or with Apache Spark into the Parquet tables of --lake (docs/ingest.md).",
@@ -283,7 +286,7 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--quiet", is_flag=True, help="Print dbt's output only when it fails.")
 @click.option(
     "--target",
-    type=click.Choice(["duckdb", "spark"]),
+    type=ENGINE_CHOICE,
     default="duckdb",
     show_default=True,
     help="The engine: DuckDB, or the same models on Apache Spark (README: Moving to Spark).",

@@ -58,12 +58,13 @@ def test_parse_succeeds_when_every_file_parses(tmp_path: Path, seed_text: str) -
     assert json.loads(result.stdout)["patient_age"] == 63
 
 
-def test_build_offers_the_targets_imr_build_knows() -> None:
+def test_build_and_ingest_offer_the_engines_imr_knows() -> None:
     from imr.cli import main
     from imr.orchestrate.engines import ENGINES
 
-    target = next(option for option in main.commands["build"].params if option.name == "target")
-    assert list(target.type.choices) == list(ENGINES) and target.default == "duckdb"
+    for command, name in (("build", "target"), ("ingest", "engine")):
+        option = next(option for option in main.commands[command].params if option.name == name)
+        assert list(option.type.choices) == list(ENGINES) and option.default == "duckdb", command
 
 
 def test_ingest_spawns_its_workers_before_importing_duckdb_pyarrow_or_the_parser(tmp_path: Path) -> None:
