@@ -2,7 +2,7 @@
 the Spark ingest writes the rows the DuckDB ingest writes for the same files, real letters and bad
 ones alike; a second run adds only what is new; a run killed midway leaves the tables as they were
 and the next run completes it; and `imr build --target spark --lake` builds from the lake marts
-equal row for row to the DuckDB build's.
+equal row for row to the DuckDB build's (the suite's one Spark build of the real letters).
 
 Slow: one Spark session for the module (local[2]), a second one killed midway, and a Spark build.
 """
@@ -32,6 +32,7 @@ from ingest.lake.run import ingest_lake
 from ingest.lake.session import spark_session
 from ingest.lake.store import LOCK, STAGING
 from ingest.load import ingest
+from ingest.load.export import raw_parquet
 from ingest.load.schema import TABLES
 from tests.helpers import DATA_TABLES, add_bad_files, assert_marts_match, java_or_skip, lake_differences
 
@@ -71,9 +72,20 @@ def test_a_second_run_over_the_same_letters_adds_nothing(spark: Any, corpus_dir:
 
 
 def test_marts_built_from_the_lake_match_the_duckdb_build(corpus_lake: Path, corpus_warehouse: Build, tmp_path: Path) -> None:
+    # The suite's one Spark build: every model, seed, data test and unit test the DuckDB build
+    # runs, passing, and every mart the same row for row (counts exact, rates to 1e-9).
     spark_build = build(tmp_path / "home", quiet=True, target=SparkEngine.name, lake=str(corpus_lake))
     assert spark_build.results == corpus_warehouse.results
+    assert spark_build.results["unit_test pass"] and spark_build.results["test pass"]
+    # Spark keeps a managed table's files in <warehouse>/<schema>.db/<table>; DuckDB reads them as Spark wrote them.
     assert_marts_match(corpus_warehouse.live, spark_build.live / f"{MARTS_SCHEMA}.db")
+
+
+def test_the_export_a_spark_build_of_a_home_reads_holds_the_rows_the_lake_holds(corpus_warehouse: Build, tmp_path: Path) -> None:
+    # `imr build --target spark` without --lake builds from this export of the home's raw database:
+    # the same rows as the lake above, so the same marts, without a second Spark build.
+    raw_parquet(corpus_warehouse.home, tmp_path / "raw")
+    assert lake_differences(tmp_path / "raw", corpus_warehouse.home) == {}
 
 
 # Bad files, new files, and runs cut short ---------------------------------------------------------

@@ -72,12 +72,12 @@ class RefreshReport(Steps):
             )
         if self.stale_days is not None:
             lines.append(f"  STALE: no new letters for {self.stale_days} days")
-        if self.message:
-            lines.append(f"  {self.message}")
         paths = Home(self.home)
         lines.append(f"  warehouse: {paths.served}")
         lines.append(f"  report: {paths.report}")
         lines.append(f"  validation: {paths.validation_page}")
+        if self.message:  # last: a scheduler's log shows the one line that says what went wrong
+            lines.append(f"  {self.message}")
         return "\n".join(lines)
 
     def outcome_name(self) -> str:

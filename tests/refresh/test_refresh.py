@@ -7,7 +7,6 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -25,64 +24,25 @@ from imr.serve.publish import published_build
 from imr.serve.warehouse import build_id
 from ingest.synth import write
 from tests.helpers import relations
+from tests.refreshes import imr_process, outcomes, served_count
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _files(home: Home) -> tuple[Path, Path, Path]:
-    return home.raw, home.served, home.operations
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def _imr(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "imr", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _served_count(home: Path) -> int:
-    with duckdb.connect(str(Home(home).served), read_only=True) as con:
-        return con.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
-
-
-def _outcomes(home: Path) -> list[str]:
-    with duckdb.connect(str(Home(home).operations), read_only=True) as con:
-        return [row[0] for row in con.execute("select outcome from ops.refresh_runs order by started_at").fetchall()]
-
-
-@pytest.fixture(scope="module")
-def letters(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two batches of synthetic letters: a first delivery and a later one."""
-    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    write(first, 200, seed=61)
-    write(second, 600, seed=62)
-    return first, second
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, letters: tuple[Path, Path]) -> Path:
-    """A home with one published refresh, kept as a template."""
-    home = tmp_path_factory.mktemp("template")
-    report = refresh([letters[0]], home)
-    assert report.outcome == Exit.PUBLISHED, report.summary()
-    return home
-
-
-@pytest.fixture
-def home(served: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "home"
-    copy.mkdir()
-    for source, target in zip(_files(Home(served)), _files(Home(copy))):
-        target.write_bytes(source.read_bytes())
-    return copy
-
-
-def test_refresh_publishes_and_records_its_run(home: Path, letters: tuple[Path, Path]) -> None:
-    before = _served_count(home)
+def test_refresh_publishes_and_records_its_run_while_a_reader_holds_the_served_file(home: Path, letters: tuple[Path, Path]) -> None:
+    reader = duckdb.connect(str(Home(home).served), read_only=True)
+    before = reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
     report = refresh([letters[1]], home)
     assert report.outcome == Exit.PUBLISHED and not report.unchanged
+    assert (
+        reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0] == before
+    )  # never blocked, never changed under it
+    reader.close()
     assert report.counts["letters_new"] == 600 and report.counts["already_loaded"] == 0
     assert report.counts["models_built"] > 10 and report.counts["expectations_critical_failed"] == 0
     assert set(report.seconds) == {"ingest", "compare", "set_aside", "build", "validate", "publish", "report"}
-    assert _served_count(home) > before
-    assert _outcomes(home) == ["published", "published"]
+    assert served_count(home) > before
+    assert outcomes(home) == ["published", "published"]
     assert report.summary().splitlines()[-3:] == [
         f"  warehouse: {Home(home).served}",
         f"  report: {Home(home).report}",
@@ -101,7 +61,7 @@ def test_refresh_with_nothing_new_leaves_the_served_file_as_it_was(home: Path, l
     assert set(report.seconds) == {"ingest", "compare", "report"}  # no build, no validation; the missing report written again
     assert (served.stat().st_ino, served.stat().st_mtime_ns) == before
     assert Home(home).report.exists()
-    assert _outcomes(home) == ["published", "unchanged"]
+    assert outcomes(home) == ["published", "unchanged"]
 
 
 def test_fingerprint_follows_letters_set_aside_and_project_files(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,7 +96,7 @@ def test_second_refresh_at_once_exits_immediately(home: Path, letters: tuple[Pat
     with open(Home(home).lock, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running refresh holds it
         started = time.monotonic()
-        second = _imr("refresh", str(letters[0]), "--home", str(home))
+        second = imr_process("refresh", str(letters[0]), "--home", str(home))
         _, stderr = second.communicate(timeout=60)
     assert second.returncode == Exit.BUSY
     assert "is busy" in stderr
@@ -156,53 +116,9 @@ def test_failed_expectation_on_the_whole_warehouse_does_not_publish(home: Path, 
     assert report.counts["letters_set_aside"] == 20
     assert "fct_imr_decisions: expect_table_row_count_to_be_between" in report.message
     assert not Home(fresh).served.exists()  # nothing was published
-    assert _outcomes(fresh) == ["validation_failed"]
+    assert outcomes(fresh) == ["validation_failed"]
     page = Home(fresh).validation_page.read_text(encoding="utf-8")  # what to read when it did not publish
     assert "critical expectation(s) failed" in page and "expect_table_row_count_to_be_between" in page
-
-
-def test_reader_holding_the_served_file_never_blocks_a_refresh(home: Path, letters: tuple[Path, Path]) -> None:
-    reader = duckdb.connect(str(Home(home).served), read_only=True)
-    before = reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0]
-    report = refresh([letters[1]], home)
-    assert report.outcome == Exit.PUBLISHED
-    assert reader.execute("select count(*) from marts.fct_imr_decisions").fetchall()[0][0] == before
-    reader.close()
-    assert _served_count(home) > before
-
-
-def _wait_for(condition, process: subprocess.Popen[str], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert process.poll() is None, f"refresh ended before the kill point: {process.communicate()[1]}"
-        assert time.monotonic() < deadline, "kill point never reached"
-        time.sleep(0.02)
-
-
-@pytest.mark.parametrize("step", ["ingest", "build", "validate"])
-def test_refresh_killed_at_each_step_leaves_the_served_file_and_the_next_one_completes(
-    home: Path, letters: tuple[Path, Path], step: str
-) -> None:
-    before = _served_count(home)
-    started = time.time()
-    staged = Home(home).staged
-    run_results = Home(home).dbt_artifacts / "run_results.json"
-    process = _imr("refresh", str(letters[1]), "--home", str(home))
-    conditions = {
-        "ingest": lambda: Path(f"{Home(home).raw}.wal").exists() and Path(f"{Home(home).raw}.wal").stat().st_size > 200_000,
-        "build": lambda: staged.exists() and staged.stat().st_size > 0,
-        "validate": lambda: staged.exists() and run_results.exists() and run_results.stat().st_mtime > started and (home / "gx").exists(),
-    }
-    _wait_for(conditions[step], process)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-
-    assert _served_count(home) == before  # still the previous publication, whole
-    rerun = _imr("refresh", str(letters[1]), "--home", str(home))
-    _, stderr = rerun.communicate(timeout=600)
-    assert rerun.returncode == Exit.PUBLISHED, stderr
-    assert _served_count(home) > before
-    assert _outcomes(home)[-2:] == ["aborted", "published"]
 
 
 def test_stale_sources_are_reported(home: Path) -> None:
@@ -233,7 +149,7 @@ def test_a_failed_postgres_copy_is_its_own_exit_and_the_next_refresh_makes_it_go
     )
     assert failed.returncode == Exit.POSTGRES_FAILED, failed.stderr
     assert "the PostgreSQL copy is behind" in failed.stderr and "imr_test_no_such_database" in failed.stderr
-    assert _outcomes(home)[-1] == "postgres_failed"
+    assert outcomes(home)[-1] == "postgres_failed"
     assert _served_build(home) not in (None, before)  # the DuckDB file was published all the same
 
     retried = refresh([letters[0]], home, postgres=postgres)  # nothing new: no build, but the copy catches up
