@@ -7,6 +7,7 @@ Each command imports its library when it runs, so a command pays only for what i
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import re
 import sys
@@ -145,13 +146,31 @@ def _is_url(path: str) -> bool:
     return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", path) is not None
 
 
+def checked_first(check: Callable[..., None]) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Run `check` on the command's arguments (those it names) before the command, and before the
+    home's lock when put above `writes_home`: bad arguments are a usage error however busy the home."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        wanted = inspect.signature(check).parameters
+
+        @functools.wraps(command)
+        def checking(*args: Any, **kwargs: Any) -> None:
+            check(**{name: value for name, value in kwargs.items() if name in wanted})
+            command(*args, **kwargs)
+
+        return checking
+
+    return decorate
+
+
 def writes_home(command: Callable[..., None]) -> Callable[..., None]:
-    """A command that writes its --home: it runs holding the home's lock, with --wait."""
+    """A command that writes its --home: it runs holding the home's lock, with --wait. `imr ingest
+    --engine spark` writes a lake, which has a lock of its own (ingest.lake.store), not the home."""
 
     @wait_option
     @functools.wraps(command)
     def locked(*args: Any, wait: float, **kwargs: Any) -> None:
-        with _home_lock(kwargs["home"], wait):
+        with nullcontext() if kwargs.get("engine") == "spark" else _home_lock(kwargs["home"], wait):
             command(*args, **kwargs)
 
     return locked
@@ -186,6 +205,21 @@ def parse(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+def _ingest_usage(
+    paths: tuple[Path | str, ...], reparse_stale: bool, engine: str, lake: str | None, master: str | None, spark_conf: tuple[str, ...]
+) -> None:
+    """`imr ingest`'s arguments that do not go together: a usage error (exit 2), found before the home's lock is taken."""
+    if not paths and not reparse_stale:
+        raise click.UsageError("give files or folders to ingest, or --reparse")
+    if (engine == "spark") != (lake is not None) or (engine != "spark" and (master or spark_conf)):
+        raise click.UsageError("--engine spark needs --lake; --lake, --master and --conf go with --engine spark")
+    if engine == "spark" and reparse_stale:
+        raise click.UsageError("--reparse works on the DuckDB engine only")
+    if engine != "spark" and any(isinstance(path, str) for path in paths):
+        raise click.UsageError("a URL is read by --engine spark only; the DuckDB engine reads local files and folders")
+    _settings(spark_conf)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(), callback=_ingest_inputs)
 @home_option
@@ -210,6 +244,7 @@ def parse(paths: tuple[Path, ...]) -> None:
 @click.option("--lake", help="With --engine spark: the folder or URL (s3a://, abfss://, hdfs://) of the raw tables.")
 @click.option("--master", help="With --engine spark: Spark's master URL (default: Spark's own settings, else local[*]).")
 @click.option("--conf", "spark_conf", multiple=True, metavar="KEY=VALUE", help="With --engine spark: a Spark setting (repeatable).")
+@checked_first(_ingest_usage)
 @writes_home
 def ingest(
     paths: tuple[Path | str, ...],
@@ -230,14 +265,6 @@ def ingest(
     2 bad arguments or an input path that does not exist, 3 the home is busy, 4 the run failed
     (docs/ingest.md).
     """
-    if not paths and not reparse_stale:
-        raise click.UsageError("give files or folders to ingest, or --reparse")
-    if (engine == "spark") != (lake is not None) or (engine != "spark" and (master or spark_conf)):
-        raise click.UsageError("--engine spark needs --lake; --lake, --master and --conf go with --engine spark")
-    if engine == "spark" and reparse_stale:
-        raise click.UsageError("--reparse works on the DuckDB engine only")
-    if engine != "spark" and any(isinstance(path, str) for path in paths):
-        raise click.UsageError("a URL is read by --engine spark only; the DuckDB engine reads local files and folders")
     try:
         if paths:
             summary = (

@@ -54,6 +54,6 @@ def test_spark_engine_options_go_together(tmp_path: Path) -> None:
         (["--engine", "spark"], "--engine spark needs --lake"),
         (["--engine", "spark", "--lake", str(tmp_path / "lake"), "--conf", "spark.master"], "is not KEY=VALUE"),
     ]:
-        result = _imr("ingest", str(tmp_path), *args)
+        result = _imr("ingest", str(tmp_path), "--home", str(tmp_path / "home"), *args)
         assert result.returncode == 2 and says in result.stderr, result.stderr
-    assert not (tmp_path / "lake").exists()
+    assert not (tmp_path / "lake").exists() and not (tmp_path / "home").exists()  # refused before the home's lock

@@ -9,6 +9,7 @@ Slow: one Spark session for the module (local[2]), a second one killed midway, a
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from imr.cli import main
+from imr.home import Home
 from imr.orchestrate.build import build
 from imr.orchestrate.engines import Build, BuildError, SparkEngine
 from imr.serve.warehouse import MARTS_SCHEMA
@@ -118,7 +120,10 @@ def first_run(spark: Any, folders: tuple[Path, Path], tmp_path_factory: pytest.T
     """The first folder ingested by both engines, the Spark one through the command line: (lake, home)."""
     root = tmp_path_factory.mktemp("first-run")
     ingest([folders[0]], root / "home")
-    result = CliRunner().invoke(main, ["ingest", "--engine", "spark", str(folders[0]), "--lake", str(root / "lake")])
+    with open(Home(root / "home").lock, "w") as lock:  # a lake ingest neither takes nor waits for a home's lock
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        command = ["ingest", "--engine", "spark", str(folders[0]), "--lake", str(root / "lake"), "--home", str(root / "home")]
+        result = CliRunner().invoke(main, command)
     assert result.exit_code == 0, result.output
     assert "14 files: 4 loaded, 2 duplicates, 8 quarantined" in result.output
     return root / "lake", root / "home"
