@@ -100,7 +100,7 @@ def validate(
             raise FileNotFoundError(f"{needed}: nothing to validate (run `imr ingest` and `imr build` first)")
     run_id = new_run_id()
     validated_at = utc_now()
-    context = _context(home)
+    context = _context()
     outcomes: list[Outcome] = []
     with duckdb.connect(str(database), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
         con.execute(f"attach {sql_string(paths.raw)} as ingest (read_only)")
@@ -145,12 +145,13 @@ def _drop_cached_pages(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"set memory_limit = {sql_string(MEMORY_LIMIT)}")
 
 
-def _context(home: Path) -> gx.data_context.AbstractDataContext:
+def _context() -> gx.data_context.AbstractDataContext:
+    """An in-memory context: the results are kept in the home's operations database and page, so
+    Great Expectations stores nothing (a project on disk cost a second and a half a validation)."""
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="great_expectations")
-    context = gx.get_context(mode="file", project_root_dir=str(home))
+    context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
-    context.variables.save()
     return context
 
 

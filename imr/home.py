@@ -88,11 +88,6 @@ class Home:
     def dbt_docs(self) -> Path:
         return self.docs_dir / "dbt-docs.html"
 
-    @property
-    def gx(self) -> Path:
-        """Great Expectations' project folder."""
-        return self.root / "gx"
-
     # Spark: the same models built by `imr build --target spark`; profiles.yml names these folders too.
     @property
     def spark(self) -> Path:

@@ -138,10 +138,11 @@ def _served_build(home: Path) -> str | None:
 def test_a_failed_postgres_copy_is_its_own_exit_and_the_next_refresh_makes_it_good(
     home: Path, letters: tuple[Path, Path], postgres: str
 ) -> None:
-    before = _served_build(home)
+    # Nothing new to build (the served file is current): the copy is still owed, and tried.
+    served = _served_build(home)
     unreachable = urlsplit(postgres)._replace(path="/imr_test_no_such_database").geturl()
     failed = subprocess.run(
-        [sys.executable, "-m", "imr", "refresh", str(letters[1]), "--home", str(home)],  # new letters: a new build
+        [sys.executable, "-m", "imr", "refresh", str(letters[0]), "--home", str(home)],
         env={**os.environ, "IMR_POSTGRES_URL": unreachable},
         capture_output=True,
         text=True,
@@ -149,13 +150,15 @@ def test_a_failed_postgres_copy_is_its_own_exit_and_the_next_refresh_makes_it_go
     )
     assert failed.returncode == Exit.POSTGRES_FAILED, failed.stderr
     assert "the PostgreSQL copy is behind" in failed.stderr and "imr_test_no_such_database" in failed.stderr
+    assert failed.stderr.rstrip().splitlines()[-1].startswith("  published; the PostgreSQL copy is behind")  # the last line says why
     assert outcomes(home)[-1] == "postgres_failed"
-    assert _served_build(home) not in (None, before)  # the DuckDB file was published all the same
+    assert _served_build(home) == served  # the DuckDB file stays published
 
-    retried = refresh([letters[0]], home, postgres=postgres)  # nothing new: no build, but the copy catches up
+    retried = refresh([letters[0]], home, postgres=postgres)  # nothing new again: no build, but the copy catches up
     assert retried.outcome == Exit.PUBLISHED and retried.unchanged, retried.summary()
     assert retried.counts["postgres_rows"] > 0 and "postgres" in retried.seconds
-    assert published_build(postgres) == _served_build(home)
+    assert published_build(postgres) == _served_build(home) == served
+    assert refresh([letters[0]], home, postgres=postgres).counts["postgres_rows"] == 0  # caught up: nothing copied again
 
 
 def test_exit_statuses_and_the_postgres_setting_are_documented() -> None:
